@@ -1,0 +1,8 @@
+"""smakg: the spinal muscular atrophy knowledge graph."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("smakg")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"

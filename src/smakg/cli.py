@@ -1,0 +1,269 @@
+"""The smakg command line: a thin typer layer over the library. Exit codes: 0 conforms, 1 violations,
+2 bad input (missing file, parse error, unknown option), 3 internal error."""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import __version__, export
+from .build import Project, build_graph, render_exports, validate_built
+from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, SmakgError
+from .findings import Outcome
+from .fmt import curated_files, fmt
+from .report import summary, to_json, to_text, to_turtle
+
+app = typer.Typer(
+    help="smakg: build, validate and export the spinal muscular atrophy knowledge graph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+ProjectOpt = Annotated[Path, typer.Option("--project", help="Project root (holds ontology/ and shapes/).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")]
+SourcesOpt = Annotated[Path | None, typer.Option("--sources-dir", help="Folder with the source documents' .txt "
+                                                 "files; when given, every quote is checked against them.")]
+TableOpt = Annotated[Path | None, typer.Option("--table", help="Verified identifier table (identifiers.tsv); when "
+                                               "given, every imported identifier is checked against it.")]
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    turtle = "turtle"
+
+
+class ExportFormat(str, Enum):
+    ttl = "ttl"
+    nt = "nt"
+    jsonld = "jsonld"
+
+
+def _err(message: str) -> None:
+    typer.secho(message, fg="red", err=True)
+
+
+def _run(fn) -> None:
+    """Run a command body; turn known errors into their exit codes and unknown ones into exit 3."""
+    try:
+        code = fn()
+    except SmakgError as exc:
+        _err(f"error: {exc}")
+        raise typer.Exit(exc.exit_code) from None
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    except Exception as exc:  # an internal error: one paragraph, no traceback unless asked for
+        if os.environ.get("SMAKG_DEBUG"):
+            raise
+        _err(f"internal error: {type(exc).__name__}: {exc}\n  Set SMAKG_DEBUG=1 to see the traceback, "
+             "and please report it.")
+        raise typer.Exit(EXIT_INTERNAL) from None
+    raise typer.Exit(code or EXIT_OK)
+
+
+def _print_outcome(outcome: Outcome, fmt_: ReportFormat, strict: bool, out: Path | None) -> int:
+    if fmt_ is ReportFormat.json:
+        text = to_json(outcome, strict=strict)
+    elif fmt_ is ReportFormat.turtle:
+        text = to_turtle(outcome, strict=strict)
+    else:
+        body = to_text(outcome, style=typer.style if out is None and sys.stdout.isatty() else None)
+        text = (body + "\n" if body else "") + summary(outcome, strict=strict) + "\n"
+    if out is not None:
+        export.write_one(text, out)
+    else:
+        typer.echo(text, nl=False)
+    return EXIT_OK if outcome.conforms(strict=strict) else EXIT_VIOLATIONS
+
+
+@app.command()
+def build(
+    project: ProjectOpt = Path("."),
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("dist"),
+    strict: StrictOpt = False,
+    sources_dir: SourcesOpt = None,
+    table: TableOpt = None,
+) -> None:
+    """Load, expand, validate and export the knowledge graph into dist/ (the main job).
+
+    Nothing is written unless the graph conforms. Example:
+
+        smakg build --sources-dir ../shared/seeds --table ../shared/reference/identifiers.tsv
+    """
+
+    def body() -> int:
+        proj = Project(project)
+        built = build_graph(proj)
+        outcome = validate_built(built, proj, sources_dir=sources_dir, table=table)
+        text = to_text(outcome, style=typer.style if sys.stdout.isatty() else None)
+        if text:
+            typer.echo(text)
+        typer.echo(summary(outcome, strict=strict))
+        if not outcome.conforms(strict=strict):
+            _err(f"nothing written to {out}/: fix the violations above" + (" and warnings" if strict else ""))
+            return EXIT_VIOLATIONS
+        written = export.write_all(render_exports(built.graph, proj), out)
+        checked = ", ".join(f"{k} {v}" for k, v in sorted(outcome.checked.items()))
+        typer.echo(f"built {len(built.graph)} triples from {len(built.files)} files ({built.claims} claims)"
+                   + (f"; checked: {checked}" if checked else ""))
+        for path in written:
+            typer.echo(f"  wrote {path}")
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="Turtle files or folders to validate instead of "
+                                                       "ontology/kb (claims or built graphs).")] = None,
+    fmt_: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
+    strict: StrictOpt = False,
+    with_kb: Annotated[bool, typer.Option("--with-kb", help="Validate FILES together with ontology/kb.")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the report to this file.")] = None,
+    sources_dir: SourcesOpt = None,
+    table: TableOpt = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Validate the knowledge base (or FILES) against shapes/ and the Python checks.
+
+    Exit 0 conforms, 1 violations (or warnings with --strict), 2 bad input. Example:
+
+        smakg validate my-claims.ttl --with-kb --format json
+    """
+
+    def body() -> int:
+        proj = Project(project)
+        kb_files = None
+        if files:
+            kb_files = list(files) + ([proj.kb] if with_kb else [])
+        built = build_graph(proj, kb_files)
+        outcome = validate_built(built, proj, sources_dir=sources_dir, table=table)
+        return _print_outcome(outcome, fmt_, strict, out)
+
+    _run(body)
+
+
+@app.command("export")
+def export_cmd(
+    fmt_: Annotated[ExportFormat, typer.Option("--format", help="Export format.")] = ExportFormat.ttl,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of standard output.")] = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Build and validate the graph, then write one export format (refused if the graph has violations).
+
+    Example:  smakg export --format nt --out smakg.nt
+    """
+
+    def body() -> int:
+        proj = Project(project)
+        built = build_graph(proj)
+        outcome = validate_built(built, proj)
+        if not outcome.conforms():
+            _err(summary(outcome) + ": run smakg validate for the details; nothing exported")
+            return EXIT_VIOLATIONS
+        name = {"ttl": "smakg.ttl", "nt": "smakg.nt", "jsonld": "smakg.jsonld"}[fmt_.value]
+        text = render_exports(built.graph, proj)[name]
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            export.write_one(text, out)
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command("verify-quotes")
+def verify_quotes_cmd(
+    sources_dir: Annotated[Path, typer.Option("--sources-dir", help="Folder with the source documents.")],
+    fmt_: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Check that every quote occurs verbatim in its source document.
+
+    Example:  smakg verify-quotes --sources-dir ../shared/seeds
+    """
+
+    def body() -> int:
+        from .quotes import verify_quotes
+
+        built = build_graph(Project(project))
+        outcome = verify_quotes(built.graph, sources_dir, built.locations)
+        code = _print_outcome(outcome, fmt_, False, None)
+        if fmt_ is ReportFormat.text:
+            typer.echo(f"quotes found: {outcome.checked.get('found', 0)}/{outcome.checked.get('quotes', 0)}")
+        return code
+
+    _run(body)
+
+
+@app.command("verify-xrefs")
+def verify_xrefs_cmd(
+    table: Annotated[Path, typer.Option("--table", help="Verified identifier table (identifiers.tsv).")],
+    fmt_: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Check every imported cross-reference, DOI, PMID and HPO term against the verified identifier table.
+
+    Example:  smakg verify-xrefs --table ../shared/reference/identifiers.tsv
+    """
+
+    def body() -> int:
+        from .xrefs import verify_xrefs
+
+        built = build_graph(Project(project))
+        outcome = verify_xrefs(built.graph, table, built.locations)
+        code = _print_outcome(outcome, fmt_, False, None)
+        if fmt_ is ReportFormat.text:
+            typer.echo(f"identifiers checked: {outcome.checked.get('identifiers', 0)}")
+        return code
+
+    _run(body)
+
+
+@app.command("fmt")
+def fmt_cmd(
+    files: Annotated[list[Path] | None, typer.Argument(help="Files to format (default: ontology/ and shapes/).")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Only report files not in canonical form (exit 1).")] = False,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Rewrite curated Turtle in its canonical form (sorted, one layout), or check it with --check.
+
+    Example:  smakg fmt --check
+    """
+
+    def body() -> int:
+        results = fmt(files or curated_files(project), check=check)
+        changed = [r.path for r in results if r.changed]
+        for path in changed:
+            typer.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+        typer.echo(f"{len(results)} files, {len(changed)} {'not in canonical form' if check else 'reformatted'}")
+        if check and changed:
+            _err("run `smakg fmt` to rewrite them in canonical form")
+            return EXIT_VIOLATIONS
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command()
+def version() -> None:
+    """Print the smakg version."""
+    typer.echo(__version__)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (EXIT_BAD_INPUT if exc.code else EXIT_OK)
+        sys.exit(code)

@@ -1,0 +1,45 @@
+"""Dataset metadata (VoID + DCAT) added to the built graph: version, licence, sources, counts.
+
+Nothing here reads the clock: the same inputs give the same description.
+"""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
+
+from . import __version__
+from .vocab import DATASET, DCAT, SMAKG
+
+DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+CODE_LICENSE = URIRef("https://opensource.org/license/mit")
+
+
+def describe(graph: Graph, version: str = __version__) -> URIRef:
+    """Add the dataset node; ``void:triples`` counts the whole graph including this description."""
+    ds = URIRef(DATASET)
+    add = graph.add
+    add((ds, RDF.type, VOID.Dataset))
+    add((ds, RDF.type, DCAT.Dataset))
+    add((ds, DCTERMS.title, Literal("smakg: the spinal muscular atrophy knowledge graph")))
+    add((ds, DCTERMS.description, Literal(
+        "Conditions, genes, chromosome loci, inheritance, onset, phenotypes and aliases of SMARD1 and the "
+        "spinal muscular atrophies, each fact with the source that states it and a verbatim quote.")))
+    add((ds, DCTERMS.license, DATA_LICENSE))
+    add((ds, DCAT.version, Literal(version)))
+    add((ds, VOID.uriSpace, Literal("https://w3id.org/smakg/id/")))
+    add((ds, VOID.exampleResource, URIRef("https://w3id.org/smakg/id/condition/smard1")))
+    add((ds, VOID.vocabulary, URIRef(str(SMAKG))))
+    for source in sorted(graph.subjects(SMAKG.documentFile, None)):
+        add((ds, PROV.wasDerivedFrom, source))
+    counts = {cls: len(set(graph.subjects(RDF.type, cls))) for cls in (
+        SMAKG.Condition, SMAKG.Gene, SMAKG.ChromosomeLocus, SMAKG.Phenotype, SMAKG.Statement, SMAKG.Evidence,
+        SMAKG.Source)}
+    for cls, n in counts.items():
+        part = URIRef(f"{DATASET}/class/{str(cls).rsplit('#', 1)[1]}")
+        add((ds, VOID.classPartition, part))
+        add((part, RDF.type, VOID.Dataset))
+        add((part, VOID["class"], cls))
+        add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
+    add((ds, VOID.triples, Literal(len(graph) + 1, datatype=XSD.integer)))
+    return ds

@@ -1,0 +1,34 @@
+"""Errors with the exit codes of the command line (DESIGN.md, validation contract)."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_VIOLATIONS = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+
+
+class SmakgError(Exception):
+    """Base class: a message for people and the exit code the CLI returns."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n  What to do: {self.hint}"
+
+
+class BadInputError(SmakgError):
+    """A missing file, a parse error, an empty knowledge base, an unwritable output: exit 2."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class DataError(SmakgError):
+    """The data is wrong in a way that stops the build before validation can report it: exit 1."""
+
+    exit_code = EXIT_VIOLATIONS

@@ -1,0 +1,46 @@
+"""The canonical form of curated Turtle (ontology/ and shapes/): ``smakg fmt`` writes it, ``--check`` tests it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph
+
+from .export import write_one
+from .load import discover, new_graph, parse_turtle_text, read_text
+from .turtle import serialize
+
+
+@dataclass(frozen=True)
+class FmtResult:
+    path: Path
+    changed: bool
+
+
+def canonical(path: Path) -> tuple[str, str]:
+    """The file's current text and its canonical text (same triples, same declared prefixes)."""
+    text = read_text(path)
+    graph: Graph = new_graph()
+    prefixes = parse_turtle_text(text, str(path), graph, {})
+    return text, serialize(graph, prefixes)
+
+
+def curated_files(root: Path) -> list[Path]:
+    return discover([root / "ontology", root / "shapes"])
+
+
+def fmt(paths: Sequence[Path], *, check: bool) -> list[FmtResult]:
+    """Compare (and unless ``check``, rewrite) each file; nothing is written when any file fails to parse."""
+    results = []
+    planned: list[tuple[Path, str]] = []
+    for path in discover(paths):
+        text, canon = canonical(path)
+        results.append(FmtResult(path, text != canon))
+        if text != canon:
+            planned.append((path, canon))
+    if not check:
+        for path, canon in planned:
+            write_one(canon, path)
+    return results

@@ -1,0 +1,124 @@
+"""Load curated Turtle, remembering the file and line where every subject is first described.
+
+rdflib's own Turtle parser does the parsing; a sink of ours records, for each triple, the line the parser
+is on, so any report can point a curator at ``file:line``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.plugins.parsers.notation3 import BadSyntax, RDFSink, SinkParser
+from rdflib.term import Node
+
+from .errors import BadInputError
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a node is first described: a file path (as given) and a 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass
+class Loaded:
+    """A graph with the location of every subject and the prefixes each file declared."""
+
+    graph: Graph
+    locations: dict[Node, Location] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    prefixes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def where(self, node: Node) -> Location | None:
+        return self.locations.get(node)
+
+
+class _TrackingSink(RDFSink):
+    """An RDFSink that records the parser's current line for each subject it sees."""
+
+    def __init__(self, graph: Graph, file: str, locations: dict[Node, Location]) -> None:
+        super().__init__(graph)
+        self.parser: SinkParser | None = None
+        self.file = file
+        self.locations = locations
+
+    def makeStatement(self, quadruple, why=None) -> None:  # noqa: N802 (rdflib's name)
+        super().makeStatement(quadruple, why)
+        _f, _p, s, _o = quadruple
+        subject = self.normalise(_f, s)
+        if subject not in self.locations and self.parser is not None:
+            self.locations[subject] = Location(self.file, self.parser.lines + 1)
+
+
+def new_graph() -> Graph:
+    """A graph with no prefixes bound (rdflib's defaults would leak into output)."""
+    return Graph(bind_namespaces="none")
+
+
+def parse_turtle_text(
+    text: str, file: str, graph: Graph, locations: dict[Node, Location]
+) -> dict[str, str]:
+    """Parse Turtle text into ``graph``; return the prefixes it declared. Raise BadInputError on bad syntax."""
+    sink = _TrackingSink(graph, file, locations)
+    parser = SinkParser(sink, baseURI=Path(file).resolve().as_uri(), turtle=True)
+    sink.parser = parser
+    try:
+        parser.loadBuf(text)
+    except BadSyntax as exc:
+        line = exc.lines + 1
+        lines = text.splitlines()
+        shown = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        raise BadInputError(
+            f"{file}:{line}: Turtle syntax error: {exc._why}" + (f"\n  near: {shown[:120]}" if shown else ""),
+            hint="fix the Turtle at that line (an undeclared prefix needs an @prefix line at the top)",
+        ) from None
+    except (ValueError, TypeError, AssertionError) as exc:  # rdflib raises these for some malformed terms
+        raise BadInputError(f"{file}: Turtle could not be read: {exc}", hint="fix the Turtle in that file") from None
+    return {str(k): str(v) for k, v in parser._bindings.items()}
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 file, turning every failure into a BadInputError that names the file."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInputError(f"{path}: no such file", hint="check the path") from None
+    except IsADirectoryError:
+        raise BadInputError(f"{path}: is a directory, expected a file") from None
+    except UnicodeDecodeError as exc:
+        raise BadInputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise BadInputError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Expand directories to the ``*.ttl`` files below them, sorted; keep files as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.ttl") if p.is_file()))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise BadInputError(f"{path}: no such file or directory", hint="check the path")
+    return found
+
+
+def load_files(paths: Sequence[Path], *, into: Loaded | None = None) -> Loaded:
+    """Parse every Turtle file into one graph. Files are read in sorted order so results never depend
+    on the order given."""
+    loaded = into or Loaded(graph=new_graph())
+    for path in sorted(set(paths), key=lambda p: str(p)):
+        text = read_text(path)
+        name = str(path)
+        loaded.prefixes[name] = parse_turtle_text(text, name, loaded.graph, loaded.locations)
+        loaded.files.append(name)
+    return loaded

@@ -1,0 +1,136 @@
+"""Every IRI the code names, in one place, and the one prefix map (no network, no rdflib defaults).
+
+>>> str(SMAKG.Condition)
+'https://w3id.org/smakg/vocab#Condition'
+>>> expand_curie("MONDO:0011436")
+'http://purl.obolibrary.org/obo/MONDO_0011436'
+"""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
+
+BASE = "https://w3id.org/smakg/"
+ID = BASE + "id/"
+
+SMAKG = Namespace(BASE + "vocab#")
+SHP = Namespace(BASE + "shapes#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("http://schema.org/")
+BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
+OBO = Namespace("http://purl.obolibrary.org/obo/")
+OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
+FABIO = Namespace("http://purl.org/spar/fabio/")
+BIBO = Namespace("http://purl.org/ontology/bibo/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+HP = Namespace(str(OBO) + "HP_")
+ECO = Namespace(str(OBO) + "ECO_")
+SO = Namespace(str(OBO) + "SO_")
+OMO = Namespace(str(OBO) + "OMO_")
+
+# Entity namespaces: https://w3id.org/smakg/id/{kind}/{slug}
+ENTITY_KINDS = ("condition", "gene", "locus", "phenotype", "course", "method", "source", "agent")
+DERIVED_KINDS = ("statement", "evidence", "selector")
+COND = Namespace(ID + "condition/")
+GENE = Namespace(ID + "gene/")
+LOCUS = Namespace(ID + "locus/")
+PHEN = Namespace(ID + "phenotype/")
+COURSE = Namespace(ID + "course/")
+METHOD = Namespace(ID + "method/")
+SRC = Namespace(ID + "source/")
+AGENT = Namespace(ID + "agent/")
+STMT = Namespace(ID + "statement/")
+EV = Namespace(ID + "evidence/")
+SEL = Namespace(ID + "selector/")
+DATASET = ID.rstrip("/") + "/dataset"
+
+# The one prefix map. Order matters only for output: longest namespace wins when compressing.
+PREFIXES: dict[str, str] = {
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "prov": str(PROV),
+    "dcterms": str(DCTERMS),
+    "dcat": str(DCAT),
+    "void": str(VOID),
+    "sh": str(SH),
+    "oa": str(OA),
+    "schema": str(SCHEMA),
+    "biolink": str(BIOLINK),
+    "fabio": str(FABIO),
+    "bibo": str(BIBO),
+    "oboInOwl": str(OBOINOWL),
+    "obo": str(OBO),
+    "smakg": str(SMAKG),
+    "shp": str(SHP),
+    "cond": str(COND),
+    "gene": str(GENE),
+    "locus": str(LOCUS),
+    "phen": str(PHEN),
+    "course": str(COURSE),
+    "method": str(METHOD),
+    "src": str(SRC),
+    "agent": str(AGENT),
+    "stmt": str(STMT),
+    "ev": str(EV),
+    "sel": str(SEL),
+    # external identifier spaces, expanded as MONDO writes them
+    "MONDO": str(OBO) + "MONDO_",
+    "HP": str(HP),
+    "ECO": str(ECO),
+    "SO": str(SO),
+    "OMO": str(OMO),
+    "RO": str(OBO) + "RO_",
+    "CHR": str(OBO) + "CHR_",
+    "GENO": str(OBO) + "GENO_",
+    "Orphanet": "http://www.orpha.net/ORDO/Orphanet_",
+    "OMIM": "https://omim.org/entry/",
+    "OMIMPS": "https://omim.org/phenotypicSeries/PS",
+    "HGNC": "http://identifiers.org/hgnc/",
+    "NCBIGene": "http://identifiers.org/ncbigene/",
+    "ENSEMBL": "http://identifiers.org/ensembl/",
+    "PMID": "http://identifiers.org/pubmed/",
+    "DOI": "https://doi.org/",
+}
+
+# Local-identifier patterns of the external identifier spaces we cross-reference.
+IDENTIFIER_PATTERNS: dict[str, str] = {
+    "MONDO": r"\d{7}",
+    "OMIM": r"\d{6}",
+    "OMIMPS": r"\d{6}",
+    "Orphanet": r"[1-9]\d{0,6}",
+    "HGNC": r"[1-9]\d{0,5}",
+    "NCBIGene": r"[1-9]\d{0,9}",
+    "ENSEMBL": r"ENSG\d{11}",
+    "CHR": r"9606-chr(?:[1-9]|1\d|2[0-2]|X|Y)(?:[pq](?:\d+(?:\.\d+)?)?)?",
+    "PMID": r"[1-9]\d{0,8}",
+    "DOI": r"10\.\d{4,9}/\S+",
+}
+
+
+def identifier_regex() -> str:
+    """One anchored regex matching any full IRI of a cross-referenced identifier space."""
+    alts = [re.escape(PREFIXES[p]) + pat for p, pat in sorted(IDENTIFIER_PATTERNS.items())]
+    return "^(?:" + "|".join(alts) + ")$"
+
+
+def expand_curie(curie: str) -> str:
+    """Expand a CURIE with the project prefix map; raise KeyError for an unknown prefix."""
+    prefix, _, local = curie.partition(":")
+    return PREFIXES[prefix] + local
+
+
+def compress_iri(iri: str) -> str | None:
+    """The CURIE of an IRI under the longest matching namespace, or None."""
+    best: tuple[int, str] | None = None
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and (best is None or len(ns) > best[0]):
+            best = (len(ns), prefix)
+    if best is None:
+        return None
+    return f"{best[1]}:{iri[best[0]:]}"
