@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -33,13 +33,13 @@ TableOpt = Annotated[Path | None, typer.Option("--table", help="Verified identif
                                                "given, every imported identifier is checked against it.")]
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     turtle = "turtle"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     ttl = "ttl"
     nt = "nt"
     jsonld = "jsonld"
@@ -231,7 +231,8 @@ def verify_xrefs_cmd(
 
 @app.command("fmt")
 def fmt_cmd(
-    files: Annotated[list[Path] | None, typer.Argument(help="Files to format (default: ontology/ and shapes/).")] = None,
+    files: Annotated[list[Path] | None,
+                     typer.Argument(help="Files to format (default: ontology/ and shapes/).")] = None,
     check: Annotated[bool, typer.Option("--check", help="Only report files not in canonical form (exit 1).")] = False,
     project: ProjectOpt = Path("."),
 ) -> None:

@@ -50,7 +50,7 @@ class _TrackingSink(RDFSink):
         self.file = file
         self.locations = locations
 
-    def makeStatement(self, quadruple, why=None) -> None:  # noqa: N802 (rdflib's name)
+    def makeStatement(self, quadruple, why=None) -> None:
         super().makeStatement(quadruple, why)
         _f, _p, s, _o = quadruple
         subject = self.normalise(_f, s)

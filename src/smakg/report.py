@@ -21,7 +21,8 @@ def summary(outcome: Outcome, *, strict: bool = False) -> str:
     verdict = "conforms" if outcome.conforms(strict=strict) else "does not conform"
     extra = " (--strict: warnings fail)" if strict and w and not v else ""
     nodes = len({f.focus for f in outcome.sorted() if f.severity in (VIOLATION, WARNING)})
-    return f"{verdict}: {v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)} on {nodes} node{'s' * (nodes != 1)}{extra}"
+    counts = f"{v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)}"
+    return f"{verdict}: {counts} on {nodes} node{'s' * (nodes != 1)}{extra}"
 
 
 def to_text(outcome: Outcome, *, style=None, show_info: bool = False) -> str:

@@ -28,11 +28,11 @@ class CachingSPARQLProcessor(SPARQLProcessor):
 
     def query(  # type: ignore[override]
         self,
-        strOrQuery: Any,  # noqa: N803 (rdflib's name)
-        initBindings: Mapping[str, Any] | None = None,  # noqa: N803
-        initNs: Mapping[str, Any] | None = None,  # noqa: N803
+        strOrQuery: Any,
+        initBindings: Mapping[str, Any] | None = None,
+        initNs: Mapping[str, Any] | None = None,
         base: str | None = None,
-        DEBUG: bool = False,  # noqa: N803
+        DEBUG: bool = False,
     ) -> Mapping[str, Any]:
         if isinstance(strOrQuery, str):
             namespaces = tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items()))

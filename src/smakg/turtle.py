@@ -57,7 +57,12 @@ class _Writer:
         return f"<{_escape(text)}>"
 
     def literal(self, lit: Literal) -> str:
-        body = f'"{_escape(str(lit))}"'
+        text = str(lit)
+        if "\n" in text:  # long string: keep line breaks readable (SPARQL in shapes, long comments)
+            long = "".join(_ESCAPES.get(ch, ch) if ch != "\n" else ch for ch in text)
+            body = f'"""{long}"""'
+        else:
+            body = f'"{_escape(text)}"'
         if lit.language:
             return f"{body}@{lit.language}"
         if lit.datatype is None or lit.datatype == XSD.string:

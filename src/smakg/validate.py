@@ -42,7 +42,8 @@ class Shapes:
 def load_shapes(shapes_dir: Path) -> Shapes:
     """Load every ``*.ttl`` below ``shapes_dir`` into one shapes graph."""
     if not shapes_dir.is_dir():
-        raise BadInputError(f"{shapes_dir}: shapes directory not found", hint="run from the project root or pass --shapes")
+        raise BadInputError(f"{shapes_dir}: shapes directory not found",
+                            hint="run from the project root or pass --project DIR")
     files = discover([shapes_dir])
     if not files:
         raise BadInputError(f"{shapes_dir}: no *.ttl shape files")

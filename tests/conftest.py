@@ -1,0 +1,55 @@
+"""Test-wide guards: no test may open a network connection (an audit hook refuses any socket connect
+to a non-local address), and every test can find the project root and the shared folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+TABLE = SHARED / "reference" / "identifiers.tsv"
+_LOCAL = ("127.", "::1", "localhost")
+
+
+class NetworkAccessError(RuntimeError):
+    """Raised when code under test tries to reach the network."""
+
+
+def _audit(event: str, args: tuple) -> None:
+    if event == "socket.connect":
+        address = args[1]
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if not str(host).startswith(_LOCAL):
+            raise NetworkAccessError(f"network access attempted: {address!r}")
+    elif event == "socket.getaddrinfo":
+        host = args[0]
+        if host is not None and not str(host).startswith(_LOCAL):
+            raise NetworkAccessError(f"name lookup attempted: {host!r}")
+
+
+sys.addaudithook(_audit)
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+
+@pytest.fixture(scope="session")
+def built():
+    """The real knowledge base, built once per session (in-process, no network)."""
+    from smakg.build import Project, build_graph
+
+    return build_graph(Project(ROOT))
+
+
+@pytest.fixture(scope="session")
+def exports(built) -> dict[str, str]:
+    from smakg.build import Project, render_exports
+
+    return render_exports(built.graph, Project(ROOT))

@@ -1,0 +1,61 @@
+"""The main job end to end, in-process: build writes every export and conforms; the console script imports."""
+
+from __future__ import annotations
+
+import shutil
+from importlib.metadata import entry_points
+
+from conftest import ROOT, SEEDS, TABLE
+from typer.testing import CliRunner
+
+from smakg.cli import app
+
+runner = CliRunner()
+
+
+def test_console_script_target_imports() -> None:
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "smakg"]
+    assert callable(script.load())
+
+
+def test_build_writes_all_exports_and_checks_everything(tmp_path) -> None:
+    out = tmp_path / "dist"
+    result = runner.invoke(app, ["build", "--project", str(ROOT), "--out", str(out), "--strict",
+                                 "--sources-dir", str(SEEDS), "--table", str(TABLE)])
+    assert result.exit_code == 0, result.output
+    assert "0 violations, 0 warnings" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["context.jsonld", "smakg.jsonld", "smakg.nt", "smakg.ttl",
+                                                    "vocab.ttl"]
+    assert "quotes 76" in result.output or "quotes" in result.output
+
+
+def test_export_to_stdout_and_file(tmp_path) -> None:
+    result = runner.invoke(app, ["export", "--format", "nt", "--project", str(ROOT)])
+    assert result.exit_code == 0
+    assert result.output.count(" .\n") > 1000
+    target = tmp_path / "x.ttl"
+    result = runner.invoke(app, ["export", "--format", "ttl", "--out", str(target), "--project", str(ROOT)])
+    assert result.exit_code == 0 and target.read_text().startswith("@prefix")
+
+
+def test_fmt_check_passes_on_the_repository() -> None:
+    result = runner.invoke(app, ["fmt", "--check", "--project", str(ROOT)])
+    assert result.exit_code == 0, result.output
+
+
+def test_verify_quotes_and_xrefs_pass(tmp_path) -> None:
+    result = runner.invoke(app, ["verify-quotes", "--sources-dir", str(SEEDS), "--project", str(ROOT)])
+    assert result.exit_code == 0, result.output
+    assert "quotes found: 76/76" in result.output
+    result = runner.invoke(app, ["verify-xrefs", "--table", str(TABLE), "--project", str(ROOT)])
+    assert result.exit_code == 0, result.output
+
+
+def test_verify_quotes_detects_a_changed_document(tmp_path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    doc = seeds / "001_057ce7d5135ac3a1.txt"
+    doc.write_text(doc.read_text().replace("found to cause SMARD1", "found to cause it"), encoding="utf-8")
+    result = runner.invoke(app, ["verify-quotes", "--sources-dir", str(seeds), "--project", str(ROOT)])
+    assert result.exit_code == 1
+    assert "does not occur" in result.output and "differs from the copy" in result.output
