@@ -67,9 +67,11 @@ class Built:
 def build_graph(project: Project, kb_files: Sequence[Path] | None = None) -> Built:
     """Load the knowledge base (or the given files), expand claims, add imports and the dataset description."""
     project.check()
-    paths = discover(kb_files if kb_files else [project.kb])
+    given = list(kb_files) if kb_files else [project.kb]
+    paths = discover(given)
     if not paths:
-        raise BadInputError(f"{project.kb}: the knowledge base has no *.ttl files")
+        raise BadInputError(f"{', '.join(map(str, given))}: no *.ttl files, so the knowledge base is empty",
+                            hint="point at a folder or files holding the Turtle to validate")
     loaded = load_files(paths)
     if len(loaded.graph) == 0:
         raise BadInputError(f"{', '.join(loaded.files)}: the knowledge base is empty (no triples)",

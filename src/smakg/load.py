@@ -6,6 +6,7 @@ is on, so any report can point a curator at ``file:line``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,10 @@ from rdflib.plugins.parsers.notation3 import BadSyntax, RDFSink, SinkParser
 from rdflib.term import Node
 
 from .errors import BadInputError
+
+# rdflib logs a traceback for every ill-typed literal (say "2025-10-35"^^xsd:date); the shapes report those
+# as violations with file and line instead.
+logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
 
 
 @dataclass(frozen=True, order=True)

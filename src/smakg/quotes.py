@@ -128,20 +128,25 @@ def check_quote(text: str, exact: Literal, prefix: Literal | None, suffix: Liter
 
 
 def _nearest(text: str, quote: str) -> str | None:
-    """The window of the text most like the quote (for the error message), or None if nothing is close."""
+    """The window of the text most like the quote (for the error message), or None if nothing is close.
+    A coarse scan finds the region, a fine scan around it aligns the window."""
     if not quote:
         return None
     size = len(quote)
-    best, best_ratio = None, 0.0
-    step = max(1, size // 4)
     matcher = difflib.SequenceMatcher(autojunk=False)
     matcher.set_seq2(quote)
-    for start in range(0, max(1, len(text) - size + 1), step):
-        window = text[start:start + size]
-        matcher.set_seq1(window)
-        if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
-            continue
-        ratio = matcher.ratio()
-        if ratio > best_ratio:
-            best, best_ratio = window, ratio
-    return best if best_ratio >= 0.6 else None
+
+    def scan(starts: range, best: tuple[float, int]) -> tuple[float, int]:
+        for start in starts:
+            matcher.set_seq1(text[start:start + size])
+            if matcher.real_quick_ratio() < best[0] or matcher.quick_ratio() < best[0]:
+                continue
+            ratio = matcher.ratio()
+            if ratio > best[0]:
+                best = (ratio, start)
+        return best
+
+    step = max(1, size // 4)
+    ratio, start = scan(range(0, max(1, len(text) - size + 1), step), (0.0, 0))
+    ratio, start = scan(range(max(0, start - step), min(len(text), start + step + 1)), (0.0, start))
+    return text[start:start + size].strip() if ratio >= 0.6 else None

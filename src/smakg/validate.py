@@ -126,4 +126,6 @@ def findings_from_report(report: Graph, shapes: Graph, locations: Mapping[Node, 
 
 
 def _clean(message: str) -> str:
-    return re.sub(r"\s+", " ", message).strip()
+    """One line, with full IRIs (as pyshacl substitutes them into messages) shortened to CURIEs."""
+    message = re.sub(r"\s+", " ", message).strip()
+    return re.sub(r"https?://[^\s'\"<>(){},]+", lambda m: compress_iri(m.group()) or m.group(), message)

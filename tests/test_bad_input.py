@@ -1,0 +1,382 @@
+"""Bad input, through the command line (in-process): the right exit code, a message naming the file (and line)
+a curator must fix, never a traceback, and nothing written when a build fails.
+
+Exit codes (DESIGN.md): 0 conforms, 1 violations, 2 bad input (missing file, parse error, unknown option).
+Each case runs on a copy of the real project (``ontology/`` and ``shapes/``) with one bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SEEDS, TABLE
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
+from typer.testing import CliRunner, Result
+
+from smakg.cli import app
+from smakg.vocab import COND, PREFIXES
+
+runner = CliRunner()
+SUMMARY = "claims/summary-smard1.ttl"
+HEADER = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in PREFIXES.items()) + "\n"
+
+
+def make_project(dest: Path) -> Path:
+    """A copy of the curated project (ontology/ and shapes/) in ``dest``."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("ontology", "shapes"):
+        shutil.copytree(ROOT / name, dest / name)
+    return dest
+
+
+def edit(project: Path, file: str, old: str, new: str) -> int:
+    """Replace ``old`` (which must occur once) in ontology/kb/``file``; return the line of the edit."""
+    path = project / "ontology" / "kb" / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{file}: expected {old!r} once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return text.count("\n", 0, text.index(old)) + 1
+
+
+def claim_line(project: Path, file: str, line: int) -> int:
+    """The line a claim is reported at (the one after its opening ``[``) for a claim holding ``line``."""
+    lines = (project / "ontology" / "kb" / file).read_text(encoding="utf-8").split("\n")
+    start = max(i for i in range(line) if lines[i] == "[")
+    return start + 2
+
+
+def kb(project: Path, file: str) -> str:
+    """A KB file's path as smakg prints it."""
+    return str(project / "ontology" / "kb" / file)
+
+
+def invoke(*args: object) -> Result:
+    """Run smakg in-process; no command may end in a traceback, whatever the input."""
+    result = runner.invoke(app, [str(a) for a in args])
+    for stream in (result.output, result.stderr):
+        assert "Traceback" not in stream, stream
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "project")
+
+
+@pytest.fixture
+def out(tmp_path: Path) -> Path:
+    """An --out directory that must not exist after a failed build."""
+    return tmp_path / "dist"
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Bad input: exit 2
+
+
+COMMANDS = {
+    "validate": ["validate"],
+    "build": ["build", "--out", "{out}"],
+    "export": ["export", "--format", "nt"],
+    "verify-quotes": ["verify-quotes", "--sources-dir", str(SEEDS)],
+    "fmt-check": ["fmt", "--check"],
+}
+
+
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+def test_turtle_syntax_error_names_file_and_line(project: Path, out: Path, command: list[str]) -> None:
+    line = edit(project, SUMMARY, "rdf:object cond:dhmn ;", "rdf:object cond:dhmn @@ ;")
+    result = invoke(*[a.format(out=out) for a in command], "--project", project)
+    assert result.exit_code == 2, result.output
+    assert f"{kb(project, SUMMARY)}:{line}: Turtle syntax error" in result.stderr
+    assert "near: rdf:object cond:dhmn @@ ;" in result.stderr
+    assert not out.exists()
+
+
+def test_unknown_prefix_names_file_line_and_prefix(project: Path, out: Path) -> None:
+    line = edit(project, SUMMARY, "rdf:object cond:dhmn ;", "rdf:object cnd:dhmn ;")
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"{kb(project, SUMMARY)}:{line}: Turtle syntax error" in result.stderr
+    assert 'Prefix "cnd:" not bound' in result.stderr
+    assert "@prefix" in result.stderr  # the hint says what to do
+    assert not out.exists()
+
+
+def test_missing_kb_directory(project: Path, out: Path) -> None:
+    shutil.rmtree(project / "ontology" / "kb")
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"{project / 'ontology' / 'kb'}: not found" in result.stderr
+    assert "--project" in result.stderr
+    assert not out.exists()
+
+
+def test_missing_project_directory(tmp_path: Path) -> None:
+    result = invoke("validate", "--project", tmp_path / "nowhere")
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / 'nowhere' / 'ontology' / 'kb'}: not found" in result.stderr
+
+
+def test_missing_file_passed_to_validate(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-claims.ttl"
+    result = invoke("validate", missing, "--project", ROOT)
+    assert result.exit_code == 2, result.output
+    assert f"{missing}: no such file or directory" in result.stderr
+
+
+def test_missing_sources_dir_and_table(project: Path, tmp_path: Path, out: Path) -> None:
+    result = invoke("build", "--project", project, "--out", out, "--sources-dir", tmp_path / "no-seeds")
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / 'no-seeds'}: sources directory not found" in result.stderr
+    result = invoke("verify-xrefs", "--project", project, "--table", tmp_path / "no-table.tsv")
+    assert result.exit_code == 2, result.output
+    assert f"{tmp_path / 'no-table.tsv'}: reference table not found" in result.stderr
+    assert not out.exists()
+
+
+def test_empty_knowledge_base(project: Path, out: Path) -> None:
+    files = sorted((project / "ontology" / "kb").rglob("*.ttl"))
+    assert len(files) > 5
+    for path in files:
+        path.write_text("", encoding="utf-8")
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert "the knowledge base is empty (no triples)" in result.stderr
+    assert str(files[0]) in result.stderr
+    assert not out.exists()
+
+
+def test_unknown_cli_option(project: Path, out: Path) -> None:
+    result = invoke("build", "--project", project, "--out", out, "--bogus")
+    assert result.exit_code == 2, result.output
+    assert "No such option: --bogus" in result.stderr
+    assert not out.exists()
+    result = invoke("validate", "--project", project, "--format", "xml")
+    assert result.exit_code == 2, result.output
+    assert "xml" in result.stderr and "--format" in result.stderr
+
+
+def test_unknown_command() -> None:
+    result = invoke("bulid")
+    assert result.exit_code == 2, result.output
+    assert "No such command 'bulid'" in result.stderr
+
+
+@pytest.mark.parametrize("where", ["below-a-file", "a-file"])
+def test_out_not_writable_writes_nothing(project: Path, tmp_path: Path, where: str) -> None:
+    blocker = tmp_path / "a-regular-file"
+    blocker.write_text("keep me\n", encoding="utf-8")
+    out = blocker / "dist" if where == "below-a-file" else blocker
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"{out}: cannot create the output directory" in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "keep me\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-regular-file", "project"]
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes to read-only directories")
+def test_out_read_only_directory_writes_nothing(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "read-only"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        result = invoke("build", "--project", project, "--out", out)
+        assert result.exit_code == 2, result.output
+        assert f"{out}: cannot write the exports" in result.stderr
+        assert list(out.iterdir()) == []
+    finally:
+        out.chmod(0o700)
+
+
+def test_report_out_not_writable(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-regular-file"
+    blocker.write_text("", encoding="utf-8")
+    result = invoke("validate", "--project", ROOT, "--out", blocker / "report.json", "--format", "json")
+    assert result.exit_code == 2, result.output
+    assert f"{blocker}: cannot create the output directory" in result.stderr
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Data that does not conform: exit 1, the finding names the file and line, nothing written
+
+
+@pytest.fixture(scope="module")
+def typo_project(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """A project whose claim names an undeclared condition (a typo), and the line the claim is reported at.
+    Shared by the tests below, which only read it."""
+    project = make_project(tmp_path_factory.mktemp("typo") / "project")
+    line = edit(project, SUMMARY, "rdf:subject cond:dhmn-milder-forms ;", "rdf:subject cond:dhmn-milder ;")
+    return project, claim_line(project, SUMMARY, line)
+
+
+def test_undeclared_entity_names_claim_and_suggests_iri(typo_project: tuple[Path, int], out: Path) -> None:
+    project, line = typo_project
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 1, result.output
+    assert f"{kb(project, SUMMARY)}:{line}: cond:dhmn-milder" in result.stdout
+    assert "cond:dhmn-milder is used but never declared" in result.stdout
+    assert "Did you mean cond:dhmn-milder-forms?" in result.stdout
+    assert "does not conform" in result.stdout
+    assert f"nothing written to {out}/" in result.stderr
+    assert not out.exists()
+
+
+def test_json_report(typo_project: tuple[Path, int]) -> None:
+    project, line = typo_project
+    result = invoke("validate", "--project", project, "--format", "json")
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["conforms"] is False
+    assert report["violations"] >= 1
+    hits = [r for r in report["results"] if r["rule"] == "smakg:check/declared-iris"]
+    assert hits == [{
+        "severity": "Violation", "focus": "cond:dhmn-milder", "path": "rdf:subject",
+        "value": hits[0]["value"], "message": hits[0]["message"], "rule": "smakg:check/declared-iris",
+        "component": None, "file": kb(project, SUMMARY), "line": line,
+    }], report["results"]
+    assert "Did you mean cond:dhmn-milder-forms?" in hits[0]["message"]
+
+
+def test_turtle_report(typo_project: tuple[Path, int], tmp_path: Path) -> None:
+    project, _line = typo_project
+    target = tmp_path / "reports" / "report.ttl"
+    result = invoke("validate", "--project", project, "--format", "turtle", "--out", target)
+    assert result.exit_code == 1, result.output
+    graph = Graph().parse(data=target.read_text(encoding="utf-8"), format="turtle")
+    (report,) = graph.subjects(RDF.type, SH.ValidationReport)
+    assert graph.value(report, SH.conforms) == Literal(False)
+    focus = {graph.value(r, SH.focusNode) for r in graph.objects(report, SH.result)
+             if graph.value(r, SH.resultSeverity) == SH.Violation}
+    assert URIRef(COND["dhmn-milder"]) in focus
+
+
+def test_quote_not_in_source(project: Path, out: Path) -> None:
+    line = edit(project, "claims/smauk-smard1.ttl", '"More than 60 different mutations',
+                '"More than 70 different mutations')
+    result = invoke("build", "--project", project, "--out", out, "--sources-dir", SEEDS)
+    assert result.exit_code == 1, result.output
+    assert f"{kb(project, 'claims/smauk-smard1.ttl')}:{claim_line(project, 'claims/smauk-smard1.ttl', line)}: " \
+           in result.stdout
+    assert "the quote does not occur in its source document; closest text: " in result.stdout
+    assert "More than 60 different mutations" in result.stdout  # what the document does say
+    assert not out.exists()
+
+
+def test_identifier_outside_verified_table(project: Path, out: Path) -> None:
+    line = edit(project, "claims/mondo-2026-08-04.ttl", "rdf:object MONDO:0018894 ;", "rdf:object MONDO:0018895 ;")
+    result = invoke("validate", "--project", project)
+    assert result.exit_code == 0, "well-formed, so only the table can tell: " + result.output
+    result = invoke("build", "--project", project, "--out", out, "--table", TABLE)
+    assert result.exit_code == 1, result.output
+    file = "claims/mondo-2026-08-04.ttl"
+    assert f"{kb(project, file)}:{claim_line(project, file, line)}: " in result.stdout
+    assert "MONDO:0018895 is not an identifier of a verified row of the reference table" in result.stdout
+    assert not out.exists()
+
+
+def test_identifier_of_wrong_pattern(project: Path, out: Path) -> None:
+    edit(project, "claims/mondo-2026-08-04.ttl", "rdf:object MONDO:0018894 ;", "rdf:object MONDO:018894 ;")
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 1, result.output
+    conditions = kb(project, "entities/conditions.ttl")
+    line = 1 + (project / "ontology/kb/entities/conditions.ttl").read_text().split("\n").index(
+        "cond:dhmn a smakg:Condition ;")
+    assert f"{conditions}:{line}: cond:dhmn" in result.stdout
+    assert "= MONDO:018894: a condition's cross-reference must be a MONDO, OMIM" in result.stdout
+    assert not out.exists()
+
+
+def test_duplicate_alias_on_two_conditions(project: Path, out: Path) -> None:
+    (project / "ontology/kb/claims/duplicate-alias.ttl").write_text(HEADER + """[
+    a smakg:Claim ;
+    rdf:subject cond:dhmn ;
+    rdf:predicate skos:altLabel ;
+    rdf:object "SMARD1" ;
+    prov:wasDerivedFrom src:summary-smard1 ;
+    oa:exact "SMARD1"
+] .
+""", encoding="utf-8")
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 1, result.output
+    assert f"{kb(project, 'entities/conditions.ttl')}:" in result.stdout
+    assert "alias SMARD1 is also a name of cond:smard1" in result.stdout
+    assert "alias SMARD1 is also a name of cond:dhmn" in result.stdout
+    assert not out.exists()
+
+
+# --------------------------------------------------------------------------------------------------------------
+# fmt and validate FILE
+
+
+def test_fmt_check_then_fmt(project: Path) -> None:
+    path = project / "ontology/kb/entities/conditions.ttl"
+    canonical = path.read_text(encoding="utf-8")
+    edit(project, "entities/conditions.ttl", 'rdfs:label "5q SMA" .', 'rdfs:label   "5q SMA"  .')
+    result = invoke("fmt", "--check", "--project", project)
+    assert result.exit_code == 1, result.output
+    assert f"would reformat {path}\n" in result.stdout
+    assert "1 not in canonical form" in result.stdout
+    assert "run `smakg fmt`" in result.stderr
+    result = invoke("fmt", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert f"reformatted {path}\n" in result.stdout
+    assert path.read_text(encoding="utf-8") == canonical
+    result = invoke("fmt", "--check", "--project", project)
+    assert result.exit_code == 0, result.output
+    assert "0 not in canonical form" in result.stdout
+
+
+def test_fmt_check_of_a_named_file(project: Path) -> None:
+    path = project / "ontology/kb/entities/genes.ttl"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    result = invoke("fmt", "--check", path)
+    assert result.exit_code == 1, result.output
+    assert f"would reformat {path}" in result.stdout
+
+
+GOOD_CLAIM = HEADER + """[
+    a smakg:Claim ;
+    rdf:subject locus:hsa-chr11 ;
+    rdf:predicate skos:altLabel ;
+    rdf:object "chr11" ;
+    prov:wasDerivedFrom src:summary-smard1 ;
+    oa:exact "chromosome 11"
+] .
+"""
+
+
+def test_validate_extra_file_with_kb(tmp_path: Path) -> None:
+    extra = tmp_path / "my-claims.ttl"
+    extra.write_text(GOOD_CLAIM, encoding="utf-8")
+    result = invoke("validate", extra, "--with-kb", "--project", ROOT, "--strict")
+    assert result.exit_code == 0, result.output
+    assert "conforms: 0 violations, 0 warnings" in result.stdout
+    # alone, the file names entities and a source it does not declare
+    result = invoke("validate", extra, "--project", ROOT)
+    assert result.exit_code == 1, result.output
+    assert f"{extra}:" in result.stdout and "locus:hsa-chr11 is used but never declared" in result.stdout
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Regressions: an ill-typed date is a violation (not a traceback); an empty folder is named in the error.
+
+
+def test_ill_typed_date_is_a_violation(project: Path) -> None:
+    line = edit(project, "sources.ttl", '"2025-10-15"^^xsd:date', '"2025-10-35"^^xsd:date')
+    result = invoke("validate", "--project", project, "--table", TABLE)
+    assert result.exit_code == 1, result.output
+    assert f"{kb(project, 'sources.ttl')}:{line - 3}" in result.stdout
+
+
+def test_validate_empty_folder_names_it(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    result = invoke("validate", folder, "--project", ROOT)
+    assert result.exit_code == 2, result.output
+    assert f"{folder}: " in result.stderr
