@@ -14,7 +14,7 @@ from .describe import describe
 from .errors import BadInputError
 from .expand import expand
 from .findings import Finding, Outcome
-from .load import Location, discover, load_files, new_graph
+from .load import Location, discover, load_files
 from .quotes import verify_quotes
 from .validate import load_shapes, run_shacl
 from .xrefs import verify_xrefs
@@ -117,7 +117,3 @@ def render_exports(graph: Graph, project: Project) -> dict[str, str]:
         "context.jsonld": export.to_context(context),
         "vocab.ttl": export.to_turtle(vocabulary),
     }
-
-
-def empty_graph() -> Graph:
-    return new_graph()

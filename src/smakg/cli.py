@@ -181,6 +181,20 @@ def export_cmd(
     _run(body)
 
 
+def _check_command(project: Path, fmt_: ReportFormat, check, counts: str) -> None:
+    """Build the graph, run one Python check over it, print its report and the counts it made."""
+
+    def body() -> int:
+        built = build_graph(Project(project))
+        outcome = check(built)
+        code = _print_outcome(outcome, fmt_, False, None)
+        if fmt_ is ReportFormat.text:
+            typer.echo(counts.format(**outcome.checked))
+        return code
+
+    _run(body)
+
+
 @app.command("verify-quotes")
 def verify_quotes_cmd(
     sources_dir: Annotated[Path, typer.Option("--sources-dir", help="Folder with the source documents.")],
@@ -191,18 +205,10 @@ def verify_quotes_cmd(
 
     Example:  smakg verify-quotes --sources-dir ../shared/seeds
     """
+    from .quotes import verify_quotes
 
-    def body() -> int:
-        from .quotes import verify_quotes
-
-        built = build_graph(Project(project))
-        outcome = verify_quotes(built.graph, sources_dir, built.locations)
-        code = _print_outcome(outcome, fmt_, False, None)
-        if fmt_ is ReportFormat.text:
-            typer.echo(f"quotes found: {outcome.checked.get('found', 0)}/{outcome.checked.get('quotes', 0)}")
-        return code
-
-    _run(body)
+    _check_command(project, fmt_, lambda b: verify_quotes(b.graph, sources_dir, b.locations),
+                   "quotes found: {found}/{quotes}")
 
 
 @app.command("verify-xrefs")
@@ -215,18 +221,10 @@ def verify_xrefs_cmd(
 
     Example:  smakg verify-xrefs --table ../shared/reference/identifiers.tsv
     """
+    from .xrefs import verify_xrefs
 
-    def body() -> int:
-        from .xrefs import verify_xrefs
-
-        built = build_graph(Project(project))
-        outcome = verify_xrefs(built.graph, table, built.locations)
-        code = _print_outcome(outcome, fmt_, False, None)
-        if fmt_ is ReportFormat.text:
-            typer.echo(f"identifiers checked: {outcome.checked.get('identifiers', 0)}")
-        return code
-
-    _run(body)
+    _check_command(project, fmt_, lambda b: verify_xrefs(b.graph, table, b.locations),
+                   "identifiers checked: {identifiers}")
 
 
 @app.command("fmt")

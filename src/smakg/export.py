@@ -14,8 +14,6 @@ from .errors import BadInputError
 from .turtle import serialize
 from .vocab import PREFIXES
 
-FORMATS = ("ttl", "nt", "jsonld")
-
 
 def to_turtle(graph: Graph) -> str:
     return serialize(graph, PREFIXES)

@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import re
-
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
 
@@ -32,7 +30,6 @@ SO = Namespace(str(OBO) + "SO_")
 OMO = Namespace(str(OBO) + "OMO_")
 
 # Entity namespaces: https://w3id.org/smakg/id/{kind}/{slug}
-ENTITY_KINDS = ("condition", "gene", "locus", "phenotype", "course", "method", "source", "agent")
 DERIVED_KINDS = ("statement", "evidence", "selector")
 COND = Namespace(ID + "condition/")
 GENE = Namespace(ID + "gene/")
@@ -97,27 +94,6 @@ PREFIXES: dict[str, str] = {
     "PMID": "http://identifiers.org/pubmed/",
     "DOI": "https://doi.org/",
 }
-
-# Local-identifier patterns of the external identifier spaces we cross-reference.
-IDENTIFIER_PATTERNS: dict[str, str] = {
-    "MONDO": r"\d{7}",
-    "OMIM": r"\d{6}",
-    "OMIMPS": r"\d{6}",
-    "Orphanet": r"[1-9]\d{0,6}",
-    "HGNC": r"[1-9]\d{0,5}",
-    "NCBIGene": r"[1-9]\d{0,9}",
-    "ENSEMBL": r"ENSG\d{11}",
-    "CHR": r"9606-chr(?:[1-9]|1\d|2[0-2]|X|Y)(?:[pq](?:\d+(?:\.\d+)?)?)?",
-    "PMID": r"[1-9]\d{0,8}",
-    "DOI": r"10\.\d{4,9}/\S+",
-}
-
-
-def identifier_regex() -> str:
-    """One anchored regex matching any full IRI of a cross-referenced identifier space."""
-    alts = [re.escape(PREFIXES[p]) + pat for p, pat in sorted(IDENTIFIER_PATTERNS.items())]
-    return "^(?:" + "|".join(alts) + ")$"
-
 
 def expand_curie(curie: str) -> str:
     """Expand a CURIE with the project prefix map; raise KeyError for an unknown prefix."""
