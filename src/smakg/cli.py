@@ -227,6 +227,39 @@ def verify_xrefs_cmd(
                    "identifiers checked: {identifiers}")
 
 
+@app.command()
+def query(
+    query_: Annotated[str, typer.Argument(metavar="QUERY", help="A .rq file, or the query text itself.")],
+    fmt_: Annotated[str, typer.Option("--format", help="table|csv|tsv|json|xml for SELECT/ASK; "
+                                      "ttl|nt|jsonld for CONSTRUCT/DESCRIBE.")] = "table",
+    engine: Annotated[str, typer.Option("--engine", help="oxigraph (default, faster) or rdflib.")] = "oxigraph",
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Run a read-only SPARQL query over the built graph (updates and SERVICE are refused).
+
+    Example:  smakg query queries/01-causal-genes.rq --format csv
+    """
+
+    def body() -> int:
+        from .query import check_query, render, run
+
+        path = Path(query_)
+        is_file = path.suffix in (".rq", ".sparql") or (len(query_) < 4096 and path.is_file())
+        text = export_text = None
+        if is_file:
+            from .load import read_text
+
+            text = read_text(path)
+        checked = check_query(text if text is not None else query_, source=str(path) if is_file else "query")
+        fmt_default = "ttl" if checked.form in ("CONSTRUCT", "DESCRIBE") and fmt_ == "table" else fmt_
+        built = build_graph(Project(project))
+        export_text = render(run(checked, built.graph, engine=engine), fmt_default)
+        typer.echo(export_text, nl=False)
+        return EXIT_OK
+
+    _run(body)
+
+
 @app.command("fmt")
 def fmt_cmd(
     files: Annotated[list[Path] | None,
