@@ -33,7 +33,8 @@ def describe(graph: Graph, version: str = __version__) -> URIRef:
     for source in sorted(graph.subjects(SMAKG.documentFile, None)):
         add((ds, PROV.wasDerivedFrom, source))
     counts = {cls: len(set(graph.subjects(RDF.type, cls))) for cls in (
-        SMAKG.Condition, SMAKG.Gene, SMAKG.ChromosomeLocus, SMAKG.Phenotype, SMAKG.Statement, SMAKG.Evidence,
+        SMAKG.Condition, SMAKG.Gene, SMAKG.ChromosomeLocus, SMAKG.Phenotype, SMAKG.ClinicalCourse,
+        SMAKG.DiagnosticMethod, SMAKG.Statement, SMAKG.Evidence,
         SMAKG.Source)}
     for cls, n in counts.items():
         part = URIRef(f"{DATASET}/class/{str(cls).rsplit('#', 1)[1]}")
