@@ -380,3 +380,11 @@ def test_validate_empty_folder_names_it(tmp_path: Path) -> None:
     result = invoke("validate", folder, "--project", ROOT)
     assert result.exit_code == 2, result.output
     assert f"{folder}: " in result.stderr
+
+
+def test_hpo_term_outside_verified_table(project: Path) -> None:
+    """An HPO value that is in the import (an ancestor) but not a verified row is refused by verify-xrefs."""
+    edit(project, "claims/smauk-smard1.ttl", "rdf:object HP:0000020 ;", "rdf:object HP:0000014 ;")
+    result = invoke("verify-xrefs", "--table", TABLE, "--project", project)
+    assert result.exit_code == 1, result.output
+    assert "HP:0000014 is not a verified HPO term of the reference table" in result.output

@@ -30,10 +30,15 @@ def undeclared_iris(graph: Graph, vocabulary: Graph, locations: Mapping[Node, Lo
     for s in declared:
         declared_by_kind.setdefault(_kind(str(s)), []).append(str(s))
     terms = {str(s) for s in vocabulary.subjects() if isinstance(s, URIRef)}
+    problems: dict[URIRef, str | None] = {}
     users: dict[URIRef, list[tuple[Node, Node]]] = {}
     for s, p, o in graph:
         for node in (s, p, o):
-            if isinstance(node, URIRef) and _problem(node, declared, terms) is not None:
+            if not isinstance(node, URIRef):
+                continue
+            if node not in problems:
+                problems[node] = _problem(node, declared, terms, declared_by_kind)
+            if problems[node] is not None:
                 users.setdefault(node, []).append((s, p))
     findings: list[Finding] = []
     for node in sorted(users):
@@ -42,27 +47,21 @@ def undeclared_iris(graph: Graph, vocabulary: Graph, locations: Mapping[Node, Lo
                                                       str(sp[0]), str(sp[1])))
         subject, prop = ranked[0]
         findings.append(Finding(
-            VIOLATION, show(node) or str(node), _problem(node, declared, terms, declared_by_kind) or "",
-            "smakg:check/declared-iris", path=show(prop), value=f"used by {show(subject)}",
-            location=locations.get(subject) or locations.get(node)))
+            VIOLATION, show(node) or str(node), problems[node] or "", "smakg:check/declared-iris",
+            path=show(prop), value=f"used by {show(subject)}", location=locations.get(subject) or locations.get(node)))
     return findings
 
-
 def _problem(node: URIRef, declared: set, terms: set[str],
-             declared_by_kind: dict[str | None, list[str]] | None = None) -> str | None:
+             declared_by_kind: dict[str | None, list[str]]) -> str | None:
     iri = str(node)
     if iri.startswith("file:"):
         return f"relative IRI {iri!r}: write a full IRI or a prefixed name"
     if iri.startswith(str(SMAKG)) and iri != str(SMAKG) and iri not in terms:
-        if declared_by_kind is None:
-            return "not a vocabulary term"
         near = difflib.get_close_matches(iri, sorted(terms), n=1, cutoff=0.8)
         return f"{show(node)} is not a term of the smakg vocabulary (ontology/smakg.ttl)" + (
             f"; did you mean {show(URIRef(near[0]))}?" if near else "")
     kind = _kind(iri)
     if kind is not None and kind not in DERIVED_KINDS and node not in declared:
-        if declared_by_kind is None:
-            return "undeclared"
         near = difflib.get_close_matches(iri, sorted(declared_by_kind.get(kind, [])), n=1, cutoff=0.6)
         return f"{show(node)} is used but never declared (no rdf:type): a typo in the IRI?" + (
             f" Did you mean {show(URIRef(near[0]))}?" if near else " Declare it in ontology/kb/entities/.")

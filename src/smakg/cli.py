@@ -245,7 +245,7 @@ def query(
 
         path = Path(query_)
         is_file = path.suffix in (".rq", ".sparql") or (len(query_) < 4096 and path.is_file())
-        text = export_text = None
+        text = None
         if is_file:
             from .load import read_text
 
@@ -253,8 +253,7 @@ def query(
         checked = check_query(text if text is not None else query_, source=str(path) if is_file else "query")
         fmt_default = "ttl" if checked.form in ("CONSTRUCT", "DESCRIBE") and fmt_ == "table" else fmt_
         built = build_graph(Project(project))
-        export_text = render(run(checked, built.graph, engine=engine), fmt_default)
-        typer.echo(export_text, nl=False)
+        typer.echo(render(run(checked, built.graph, engine=engine), fmt_default), nl=False)
         return EXIT_OK
 
     _run(body)

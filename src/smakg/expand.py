@@ -118,7 +118,8 @@ def _expand_claim(src: Graph, claim: Node, where: Location | None, result: Expan
     out.add((stmt, RDF.subject, s))
     out.add((stmt, RDF.predicate, p))
     out.add((stmt, RDF.object, o))
-    result.locations.setdefault(stmt, where) if where else None
+    if where:
+        result.locations.setdefault(stmt, where)
     for prop in (RDFS.comment, SMAKG.synonymScope, OBOINOWL.hasSynonymType):
         for value in _values(src, claim, prop):
             out.add((stmt, prop, value))

@@ -97,13 +97,6 @@ class Result:
     triples: str | None = None
 
 
-def _cell(term) -> str:
-    if term is None:
-        return ""
-    value = getattr(term, "value", None)
-    return str(value) if value is not None and not isinstance(term, Graph) else str(term)
-
-
 def run(checked: Checked, graph: Graph, *, engine: str = "oxigraph", store: ox.Store | None = None) -> Result:
     """Run a checked query with one engine; results in one engine-independent form."""
     if engine == "rdflib":
