@@ -11,20 +11,19 @@ rows, so the order must match).
 from __future__ import annotations
 
 import csv
+import io
 import re
-from collections.abc import Callable
 from pathlib import Path
 
-import pyoxigraph
 import pytest
 from conftest import ROOT
-from rdflib import BNode, Graph
 
-from smakg.export import to_turtle
+from smakg.export import to_ntriples
+from smakg.query import ENGINES, Engine, screen
+from smakg.results import Result, render_table
 
 QUERIES = ROOT / "queries"
 RQ_FILES = sorted(QUERIES.glob("*.rq"))
-ENGINES = ("rdflib", "pyoxigraph")
 NAME = re.compile(r"^(\d\d)-[a-z0-9]+(?:-[a-z0-9]+)*$")
 SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 EXPECTED = re.compile(r"^(?P<file>\S+\.csv) \(compared as a (?P<mode>set|list)\b.*\)$")
@@ -58,43 +57,23 @@ def read_expected(rq: Path) -> Table:
         return list(reader.fieldnames or []), rows
 
 
-def _text(term) -> str:
-    """An RDF term as the SPARQL CSV results format writes it: the IRI, the literal's lexical form, '' if unbound."""
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, pyoxigraph.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, (pyoxigraph.NamedNode, pyoxigraph.Literal)):
-        return term.value
-    return str(term)  # rdflib URIRef or Literal: the IRI or the lexical form
-
-
-def run_rdflib(graph: Graph, query: str) -> Table:
-    result = graph.query(query)
-    if result.type == "ASK":
-        return ["boolean"], [{"boolean": "true" if result.askAnswer else "false"}]
-    names = [str(v) for v in result.vars or []]
-    return names, [{name: _text(row[name]) for name in names} for row in result]
-
-
-def run_oxigraph(store: pyoxigraph.Store, query: str) -> Table:
-    result = store.query(query)
-    if isinstance(result, pyoxigraph.QueryBoolean):
-        return ["boolean"], [{"boolean": "true" if bool(result) else "false"}]
-    assert isinstance(result, pyoxigraph.QuerySolutions), "competency questions are SELECT or ASK queries"
-    names = [v.value for v in result.variables]
-    return names, [{name: _text(solution[name]) for name in names} for solution in result]
+def _table(result: Result) -> Table:
+    """A result as the SPARQL 1.1 CSV results format would write it."""
+    if result.boolean is not None:
+        return ["boolean"], [{"boolean": "true" if result.boolean else "false"}]
+    assert result.rows is not None, "competency questions are SELECT or ASK queries"
+    text = render_table(result, "csv")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    return list(reader.fieldnames or []), [dict(row) for row in reader]
 
 
 @pytest.fixture(scope="module")
-def engines(built) -> dict[str, Callable[[str], Table]]:
-    """Both engines over the same built graph: rdflib on it directly, pyoxigraph on its Turtle export."""
-    store = pyoxigraph.Store()
-    store.load(to_turtle(built.graph).encode("utf-8"), format=pyoxigraph.RdfFormat.TURTLE)
-    assert len(store) == len(built.graph)
-    return {"rdflib": lambda q: run_rdflib(built.graph, q), "pyoxigraph": lambda q: run_oxigraph(store, q)}
+def engines(built) -> dict[str, Engine]:
+    """Both engines over the same built graph, loaded from its N-Triples export as `smakg query` loads them."""
+    data = to_ntriples(built.graph).encode("utf-8")
+    loaded = {name: Engine(data, name) for name in ENGINES}
+    assert all(len(e) == len(built.graph) for e in loaded.values())
+    return loaded
 
 
 def _key(row: dict[str, str], names: list[str]) -> tuple[str, ...]:
@@ -106,7 +85,7 @@ def _key(row: dict[str, str], names: list[str]) -> tuple[str, ...]:
 def test_query_gives_expected_answer(rq: Path, engine: str, engines) -> None:
     mode = comparison(rq)
     want_names, want_rows = read_expected(rq)
-    names, rows = engines[engine](rq.read_text(encoding="utf-8"))
+    names, rows = _table(engines[engine].run(screen(rq.read_text(encoding="utf-8"), source=rq.name)))
     assert names == want_names, f"{rq.name}: {engine} projects {names}, the CSV header is {want_names}"
     got = [_key(row, names) for row in rows]
     want = [_key(row, names) for row in want_rows]
@@ -117,6 +96,21 @@ def test_query_gives_expected_answer(rq: Path, engine: str, engines) -> None:
         extra = sorted(set(got) - set(want))
         assert not missing and not extra, f"{rq.name} ({engine}): missing {missing}, unexpected {extra}"
         assert sorted(got) == sorted(want), f"{rq.name} ({engine}): the same rows, but some repeated"
+
+
+@pytest.mark.parametrize("rq", RQ_FILES, ids=lambda p: p.stem)
+def test_engines_give_identical_typed_results(rq: Path, engines) -> None:
+    """Not just the same lexical forms: the same term kinds, datatypes and language tags, so the JSON and XML
+    results are byte-identical whichever engine answers (rows sorted when the question does not order them)."""
+    checked = screen(rq.read_text(encoding="utf-8"), source=rq.name)
+    results = {name: engine.run(checked) for name, engine in engines.items()}
+    if comparison(rq) == "set":
+        for result in results.values():
+            if result.rows is not None:
+                result.rows.sort(key=lambda row: sorted(row.items()))
+    rendered = {name: (render_table(r, "json"), render_table(r, "xml"), render_table(r, "tsv"))
+                for name, r in results.items()}
+    assert rendered["rdflib"] == rendered["oxigraph"], f"{rq.name}: the engines type some value differently"
 
 
 def test_every_question_is_complete() -> None:

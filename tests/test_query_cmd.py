@@ -13,7 +13,8 @@ from rdflib import Graph
 from typer.testing import CliRunner
 
 from smakg.cli import app
-from smakg.query import QueryError, check_query, run
+from smakg.query import QueryError, RefusedQuery, check_query, run, screen
+from smakg.results import Term
 
 runner = CliRunner()
 CAUSAL = ("PREFIX smakg: <https://w3id.org/smakg/vocab#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -46,7 +47,8 @@ def test_engines_agree_and_formats_parse() -> None:
     a = run(checked, graph, engine="rdflib").rows
     b = run(checked, graph, engine="oxigraph").rows
     assert a and sorted(map(sorted, (r.items() for r in a))) == sorted(map(sorted, (r.items() for r in b)))
-    assert {"gene": "IGHMBP2", "condition": "spinal muscular atrophy with respiratory distress type 1"} in a
+    assert {"gene": Term.literal("IGHMBP2"),
+            "condition": Term.literal("spinal muscular atrophy with respiratory distress type 1")} in a
 
     rows = list(csv.DictReader(io.StringIO(q(CAUSAL, "--format", "csv").output)))
     assert len(rows) == len(a)
@@ -74,3 +76,63 @@ def test_query_file(tmp_path) -> None:
     assert result.exit_code == 0 and result.output.startswith("gene,condition")
     with pytest.raises(QueryError):
         check_query("SELECT", source=str(path))
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "select * where { service <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",  # escapes are expanded before parsing
+    'SELECT * WHERE { ?s ?p "a\\"b" . SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }',  # a quote escaped in a string
+    "SELECT * WHERE { ?s ?p ?o FILTER(?o<5)SERVICE?v{?s ?p ?o} }",
+    "SELECT * FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }",
+    "SELECT * FROM NAMED <http://127.0.0.1:9/x.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "ASK FROM <http://127.0.0.1:9/x.ttl> { ?s ?p ?o }",
+])
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_screen_refuses_service_and_from_on_both_engines(text: str, engine: str, built) -> None:
+    """The fast screen sends anything that could name SERVICE or FROM to the full parse, which refuses it; the
+    network guard (conftest) would turn any attempt to connect into a different error."""
+    with pytest.raises(RefusedQuery):
+        run(screen(text), built.graph, engine=engine)
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT ?s WHERE { ?s <http://example.org/from> ?o } # from a comment; SERVICE too",
+    "SELECT ?s WHERE { ?s ?p 'service from' }",
+    'SELECT ?s WHERE { ?s ?p """multi\nline FROM""" }',
+])
+def test_screen_lets_words_in_iris_strings_and_comments_through(text: str) -> None:
+    assert screen(text).form is None, "no full parse needed"
+
+
+def test_typed_terms_in_results(built) -> None:
+    text = ("PREFIX smakg: <https://w3id.org/smakg/vocab#> SELECT ?g (COUNT(?c) AS ?n) (STRLANG('x', 'EN') AS ?l) "
+            "WHERE { ?g smakg:isCausalGeneFor ?c } GROUP BY ?g")
+    for engine in ("oxigraph", "rdflib"):
+        rows = run(screen(text), built.graph, engine=engine).rows
+        row = next(r for r in rows if r["g"].value.endswith("/IGHMBP2"))
+        assert row["g"] == Term("uri", "https://w3id.org/smakg/id/gene/IGHMBP2")
+        assert row["n"] == Term("literal", "2", "http://www.w3.org/2001/XMLSchema#integer")
+        assert row["l"] == Term("literal", "x", None, "en")
+
+
+def test_query_reuses_dist_only_while_it_is_up_to_date(tmp_path) -> None:
+    import os
+    import shutil
+
+    from smakg.build import Project
+    from smakg.dataset import load_data
+
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    shutil.copytree(ROOT / "shapes", project / "shapes")
+    built = load_data(Project(project))
+    assert "built in memory" in built.origin
+    (project / "dist").mkdir()
+    (project / "dist" / "smakg.nt").write_bytes(built.ntriples)
+    assert "up to date" in load_data(Project(project)).origin
+    claim = next((project / "ontology" / "kb" / "claims").glob("*.ttl"))
+    later = (project / "dist" / "smakg.nt").stat().st_mtime + 10
+    os.utime(claim, (later, later))
+    again = load_data(Project(project))
+    assert "built in memory" in again.origin and again.ntriples == built.ntriples

@@ -13,7 +13,7 @@ import typer
 
 from . import __version__, export
 from .build import Project, build_graph, render_exports, validate_built
-from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, SmakgError
+from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, BadInputError, SmakgError
 from .findings import Outcome
 from .fmt import curated_files, fmt
 from .report import summary, to_json, to_text, to_turtle
@@ -230,18 +230,21 @@ def verify_xrefs_cmd(
 @app.command()
 def query(
     query_: Annotated[str, typer.Argument(metavar="QUERY", help="A .rq file, or the query text itself.")],
-    fmt_: Annotated[str, typer.Option("--format", help="table|csv|tsv|json|xml for SELECT/ASK; "
-                                      "ttl|nt|jsonld for CONSTRUCT/DESCRIBE.")] = "table",
+    fmt_: Annotated[str | None, typer.Option("--format", help="table|csv|tsv|json|xml for SELECT/ASK (default "
+                                             "table); ttl|nt|jsonld for CONSTRUCT/DESCRIBE (default ttl).")] = None,
     engine: Annotated[str, typer.Option("--engine", help="oxigraph (default, faster) or rdflib.")] = "oxigraph",
+    data: Annotated[Path | None, typer.Option("--data", help="Query this .ttl/.nt dump instead of the project's "
+                                              "graph (dist/smakg.nt when up to date, else built in memory).")] = None,
     project: ProjectOpt = Path("."),
 ) -> None:
-    """Run a read-only SPARQL query over the built graph (updates and SERVICE are refused).
+    """Run a read-only SPARQL query over the built graph (updates, SERVICE and FROM are refused).
 
     Example:  smakg query queries/01-causal-genes.rq --format csv
     """
 
     def body() -> int:
-        from .query import check_query, render, run
+        from .dataset import load_data
+        from .query import Engine, render, screen
 
         path = Path(query_)
         is_file = path.suffix in (".rq", ".sparql") or (len(query_) < 4096 and path.is_file())
@@ -250,10 +253,51 @@ def query(
             from .load import read_text
 
             text = read_text(path)
-        checked = check_query(text if text is not None else query_, source=str(path) if is_file else "query")
-        fmt_default = "ttl" if checked.form in ("CONSTRUCT", "DESCRIBE") and fmt_ == "table" else fmt_
-        built = build_graph(Project(project))
-        typer.echo(render(run(checked, built.graph, engine=engine), fmt_default), nl=False)
+        checked = screen(text if text is not None else query_, source=str(path) if is_file else "query")
+        proj = Project(project)
+        result = Engine(load_data(proj, data=data).ntriples, engine).run(checked)
+        context = export.load_context(proj.context) if fmt_ == "jsonld" else None
+        typer.echo(render(result, fmt_, context=context), nl=False)
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")]
+    = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one and prints it).")] = 8000,
+    engine: Annotated[str, typer.Option("--engine", help="oxigraph (default, faster) or rdflib.")] = "oxigraph",
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Query worker processes.")] = 2,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.05, help="Seconds a query may run before "
+                                              "it is stopped (503).")] = 5.0,
+    row_limit: Annotated[int, typer.Option("--row-limit", min=1, help="Most rows (or triples) in one answer; "
+                                           "longer results are cut and say so.")] = 10_000,
+    max_body: Annotated[int, typer.Option("--max-body", min=1, help="Largest POST body in bytes (413 above).")]
+    = 256 * 1024,
+    data: Annotated[Path | None, typer.Option("--data", help="Serve this .ttl/.nt dump instead of the project's "
+                                              "graph (dist/smakg.nt when up to date, else built in memory).")] = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Serve the graph read-only over the SPARQL 1.1 Protocol, with entity pages under /id/ and /health.
+
+    Example:  smakg serve --port 8000   then   curl 'http://127.0.0.1:8000/id/condition/smard1'
+    """
+
+    def body() -> int:
+        from .dataset import load_data
+        from .query import ENGINES
+        from .server import Config
+        from .server import serve as run_server
+
+        if engine not in ENGINES:
+            raise BadInputError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+        proj = Project(project)
+        loaded = load_data(proj, data=data)
+        context = export.load_context(proj.context)["@context"] if proj.context.exists() else None
+        config = Config(host, port, workers, time_limit, row_limit, max_body, engine)
+        run_server(config, loaded.ntriples, loaded.origin, context={"@context": context} if context else None)
         return EXIT_OK
 
     _run(body)

@@ -6,33 +6,48 @@ or uses SERVICE, so nothing can change the graph or reach the network whatever e
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from pyparsing import ParseException
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
 from .errors import BadInputError
 from .export import to_ntriples
+from .results import GRAPH_FORMATS, SELECT_FORMATS, XSD_STRING, Result, Term, render_table
+
+__all__ = ["ENGINES", "GRAPH_FORMATS", "SELECT_FORMATS", "Checked", "QueryError", "RefusedQuery", "Result",
+           "check_query", "run", "screen"]
+# The fast screen blanks IRIs, strings and comments, then looks for the words SERVICE (network) and FROM (rdflib
+# would fetch the graph) in what is left; a query that has either, or any backslash (SPARQL expands \u escapes
+# before parsing, and \# is a name character), gets the full parse instead. A SERVICE or FROM clause cannot hide
+# inside a blanked IRI: it needs a '{' or a '<', which an IRI cannot hold.
+_BLANK = re.compile("|".join([
+    r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRIREF
+    r"'''.*?'''", r'""".*?"""',  # long strings
+    r"'[^'\n\r]*'", r'"[^"\n\r]*"',  # strings (no backslash reaches this: escapes go to the full parse)
+    r"#[^\n\r]*",  # comments
+]), re.S)
+_SUSPECT = re.compile(r"\b(?:service|from)\b", re.IGNORECASE)
 
 ENGINES = ("oxigraph", "rdflib")
-SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 
 
 class QueryError(BadInputError):
     """A query that cannot be run: a syntax error (with line and column), an update, or SERVICE."""
 
 
+class RefusedQuery(QueryError):
+    """A well-formed request the graph refuses by policy: an update, SERVICE, FROM."""
+
+
 @dataclass(frozen=True)
 class Checked:
     text: str
-    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    form: str | None  # SELECT, ASK, CONSTRUCT or DESCRIBE; None when screened but not parsed
+    source: str = "query"
 
 
 def _names(node) -> set[str]:
@@ -61,7 +76,7 @@ def check_query(text: str, *, source: str = "query") -> Checked:
         except ParseException:
             pass
         else:
-            raise QueryError(f"{source}: updates are refused: the graph is read-only",
+            raise RefusedQuery(f"{source}: updates are refused: the graph is read-only",
                              hint="send a SELECT, ASK, CONSTRUCT or DESCRIBE query") from None
         where, message = f"{exc.lineno}:{exc.col}", exc.msg
         try:  # pyoxigraph's parser words syntax errors better ("error at 1:26: expected OPTIONAL")
@@ -74,11 +89,23 @@ def check_query(text: str, *, source: str = "query") -> Checked:
                          hint=f"near: {exc.line.strip()[:100]}") from None
     names = _names(parsed)
     if "ServiceGraphPattern" in names:
-        raise QueryError(f"{source}: SERVICE is refused: queries run offline over the local graph only")
+        raise RefusedQuery(f"{source}: SERVICE is refused: queries run offline over the local graph only")
+    if "DatasetClause" in names:
+        raise RefusedQuery(f"{source}: FROM and FROM NAMED are refused: the dataset is the local graph only",
+                         hint="drop the FROM clause; every triple is in the default graph")
     form = next((f for f in ("SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery") if f in names), None)
     if form is None:
         raise QueryError(f"{source}: not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    return Checked(text, form.removesuffix("Query").upper())
+    return Checked(text, form.removesuffix("Query").upper(), source)
+
+
+def screen(text: str, *, source: str = "query") -> Checked:
+    """The cheap safety check: a query whose code (outside IRIs, strings and comments) cannot name SERVICE or FROM
+    goes straight to the engine (whose query parser refuses updates); anything else gets the full parse of
+    ``check_query`` (~10-20 ms)."""
+    if "\\" in text or _SUSPECT.search(_BLANK.sub(" ", text)):
+        return check_query(text, source=source)
+    return Checked(text, None, source)
 
 
 def oxigraph_store(graph: Graph) -> ox.Store:
@@ -87,115 +114,168 @@ def oxigraph_store(graph: Graph) -> ox.Store:
     return store
 
 
-@dataclass
-class Result:
-    """Rows as strings in the SPARQL CSV convention, or a boolean, or a graph (N-Triples)."""
-
-    variables: list[str]
-    rows: list[dict[str, str]] | None = None
-    boolean: bool | None = None
-    triples: str | None = None
-
-
-def run(checked: Checked, graph: Graph, *, engine: str = "oxigraph", store: ox.Store | None = None) -> Result:
-    """Run a checked query with one engine; results in one engine-independent form."""
+def run(checked: Checked, graph: Graph | None = None, *, engine: str = "oxigraph", store: ox.Store | None = None,
+        limit: int | None = None) -> Result:
+    """Run a screened query with one engine; the result in one engine-independent form, cut at ``limit`` rows
+    (or triples) with ``truncated`` set."""
     if engine == "rdflib":
-        res = graph.query(checked.text)
-        if checked.form == "ASK":
-            return Result([], boolean=bool(res.askAnswer))
-        if checked.form in ("CONSTRUCT", "DESCRIBE"):
-            g = Graph()
-            for t in res:
-                g.add(t)
-            return Result([], triples=to_ntriples(g))
-        names = [str(v) for v in res.vars]
-        rows = [{n: ("" if row[i] is None else str(row[i])) for i, n in enumerate(names)} for row in res]
-        return Result(names, rows=rows)
+        if graph is None:
+            raise ValueError("the rdflib engine needs the graph")
+        return _run_rdflib(checked, graph, limit)
     if engine != "oxigraph":
         raise BadInputError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
-    store = store or oxigraph_store(graph)
+    if store is None:
+        if graph is None:
+            raise ValueError("the oxigraph engine needs a store or the graph")
+        store = oxigraph_store(graph)
+    return _run_oxigraph(checked, store, limit)
+
+
+def _cut(items, limit: int | None) -> tuple[list, bool]:
+    out = []
+    for item in items:
+        if limit is not None and len(out) >= limit:
+            return out, True
+        out.append(item)
+    return out, False
+
+
+def _run_rdflib(checked: Checked, graph: Graph, limit: int | None) -> Result:
+    try:
+        res = graph.query(checked.text)
+    except ParseException:
+        check_query(checked.text, source=checked.source)  # raises with line, column and the reason
+        raise
+    if res.type == "ASK":
+        return Result(boolean=bool(res.askAnswer))
+    if res.type in ("CONSTRUCT", "DESCRIBE"):
+        triples, cut = _cut(res, limit)
+        g = Graph()
+        for t in triples:
+            g.add(t)
+        return Result(triples=to_ntriples(g), truncated=cut)
+    names = [str(v) for v in res.vars or []]
+    rows, cut = _cut(res, limit)
+    table = [{n: _rdflib_term(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in rows]
+    return Result(names, rows=table, truncated=cut)
+
+
+def _rdflib_term(term) -> Term:
+    if isinstance(term, Literal):
+        return Term.literal(str(term), str(term.datatype) if term.datatype else None, term.language)
+    if isinstance(term, BNode):
+        return Term("bnode", str(term))
+    return Term("uri", str(term))
+
+
+def _run_oxigraph(checked: Checked, store: ox.Store, limit: int | None) -> Result:
     try:
         res = store.query(checked.text)
         if isinstance(res, ox.QueryBoolean):
-            return Result([], boolean=bool(res))
+            return Result(boolean=bool(res))
         if isinstance(res, ox.QueryTriples):
-            text = res.serialize(format=ox.RdfFormat.N_TRIPLES) or b""
-            return Result([], triples="".join(sorted(text.decode("utf-8").splitlines(keepends=True))))
+            triples, cut = _cut(res, limit)
+            lines = sorted({f"{t.subject} {t.predicate} {t.object} .\n" for t in triples})
+            return Result(triples="".join(lines), truncated=cut)
         names = [v.value for v in res.variables]
-        rows = [{n: _ox_cell(sol[n]) for n in names} for sol in res]
-    except (SyntaxError, OSError, ValueError) as exc:
-        raise QueryError(f"query failed: {exc}") from None
-    return Result(names, rows=rows)
+        solutions, cut = _cut(res, limit)
+        rows = [{n: _ox_term(sol[n]) for n in names if sol[n] is not None} for sol in solutions]
+    except SyntaxError as exc:
+        check_query(checked.text, source=checked.source)  # rdflib's parser words it with line and column
+        raise QueryError(f"{checked.source}: SPARQL syntax error: {exc}") from None
+    except (OSError, ValueError) as exc:
+        raise QueryError(f"{checked.source}: query failed: {exc}") from None
+    return Result(names, rows=rows, truncated=cut)
 
 
-def _ox_cell(term) -> str:
-    if term is None:
-        return ""
-    return term.value
+def _ox_term(term) -> Term:
+    if isinstance(term, ox.Literal):
+        return Term.literal(term.value, term.datatype.value, term.language)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    return Term("literal", str(term))  # an RDF 1.2 triple term: its N-Triples text
 
 
-def render(result: Result, fmt: str) -> str:
-    """Render in a SPARQL 1.1 results format (csv, tsv, json, xml) or as a table for people."""
+def render(result: Result, fmt: str | None = None, *, context: dict | None = None) -> str:
+    """A result in ``fmt``; by default a table for SELECT/ASK and Turtle for CONSTRUCT/DESCRIBE."""
     if result.triples is not None:
+        fmt = fmt or "ttl"
         if fmt not in GRAPH_FORMATS:
             raise BadInputError(f"a CONSTRUCT/DESCRIBE result is a graph: use --format {'|'.join(GRAPH_FORMATS)}")
-        return _graph_text(result.triples, fmt)
+        return graph_text(result.triples, fmt, context=context)
+    fmt = fmt or "table"
     if fmt not in SELECT_FORMATS:
         raise BadInputError(f"a SELECT/ASK result is a table: use --format {'|'.join(SELECT_FORMATS)}")
-    if result.boolean is not None:
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": result.boolean}) + "\n"
-        if fmt == "xml":
-            return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
-                    f"<boolean>{str(result.boolean).lower()}</boolean></sparql>\n")
-        return ("boolean\n" if fmt in ("csv", "tsv") else "") + str(result.boolean).lower() + "\n"
-    rows = result.rows or []
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=result.variables, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        return buf.getvalue()
-    if fmt == "tsv":
-        return "\t".join(f"?{v}" for v in result.variables) + "\n" + "".join(
-            "\t".join(json.dumps(r[v], ensure_ascii=False) if r[v] else "" for v in result.variables) + "\n"
-            for r in rows)
-    if fmt == "json":
-        bindings = [{v: {"type": _kind(r[v]), "value": r[v]} for v in result.variables if r[v]} for r in rows]
-        return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False, indent=1) + "\n"
-    if fmt == "xml":
-        from xml.sax.saxutils import escape, quoteattr
-
-        out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
-        out += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
-        out += ["</head>", "<results>"]
-        for r in rows:
-            out.append("<result>")
-            for v in result.variables:
-                if r[v]:
-                    tag = "uri" if _kind(r[v]) == "uri" else "literal"
-                    out.append(f"<binding name={quoteattr(v)}><{tag}>{escape(r[v])}</{tag}></binding>")
-            out.append("</result>")
-        out += ["</results>", "</sparql>"]
-        return "\n".join(out) + "\n"
-    widths = {v: max([len(v)] + [len(r[v]) for r in rows]) for v in result.variables}
-    line = " | ".join(v.ljust(min(widths[v], 60)) for v in result.variables)
-    body = [" | ".join(r[v][:60].ljust(min(widths[v], 60)) for v in result.variables) for r in rows]
-    return "\n".join([line, "-" * len(line), *body, f"({len(rows)} rows)"]) + "\n"
+    return render_table(result, fmt)
 
 
-def _kind(value: str) -> str:
-    return "uri" if re.match(r"^[a-z][a-z0-9+.-]*:\S+$", value) and " " not in value else "literal"
-
-
-def _graph_text(ntriples: str, fmt: str) -> str:
+def graph_text(ntriples: str, fmt: str, *, context: dict | None = None) -> str:
+    """Sorted N-Triples as nt, canonical Turtle, or JSON-LD compacted with the project's context."""
     if fmt == "nt":
         return ntriples
-    from .export import to_turtle
+    from .export import to_jsonld, to_turtle
     from .load import new_graph
 
     g = new_graph().parse(data=ntriples, format="nt")
     if fmt == "ttl":
         return to_turtle(g)
-    return g.serialize(format="json-ld")
+    if context is None:
+        from .build import Project
+        from .export import load_context
+
+        context = load_context(Project().context)
+    return to_jsonld(g, context)
+
+
+class Engine:
+    """One engine loaded with a graph given as N-Triples, ready for many queries."""
+
+    def __init__(self, ntriples: bytes, name: str = "oxigraph") -> None:
+        if name not in ENGINES:
+            raise BadInputError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+        self.name = name
+        self.graph: Graph | None = None
+        self.store: ox.Store | None = None
+        if name == "oxigraph":
+            self.store = ox.Store()
+            self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        else:
+            self.graph = Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+
+    def __len__(self) -> int:
+        return len(self.store) if self.store is not None else len(self.graph or ())
+
+    def run(self, checked: Checked, limit: int | None = None) -> Result:
+        return run(checked, self.graph, engine=self.name, store=self.store, limit=limit)
+
+    def triples(self, s=None, p=None, o=None):
+        """Triples matching a pattern (rdflib terms, None for any), whichever engine holds the graph."""
+        if self.graph is not None:
+            yield from self.graph.triples((s, p, o))
+            return
+        assert self.store is not None
+        for quad in self.store.quads_for_pattern(*(None if t is None else _to_ox(t) for t in (s, p, o)), None):
+            yield _from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)
+
+
+def _to_ox(term):
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
+
+
+def _from_ox(term):
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value, datatype=None if dt == XSD_STRING else URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    return URIRef(term.value)
