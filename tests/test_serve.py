@@ -490,3 +490,14 @@ def test_port_in_use_is_a_clear_error(server: Running) -> None:
                             capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 2
     assert "cannot listen" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_vocabulary_dereferences(server: Running) -> None:
+    status, headers, ttl = http(server.url + "/vocab", headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["Vary"] == "Accept"
+    vocab = Graph().parse(data=ttl, format="turtle")
+    assert isomorphic(vocab, Graph().parse(ROOT / "ontology" / "smakg.ttl", format="turtle"))
+    status, _, html = http(server.url + "/vocab", headers={"Accept": "text/html"})
+    assert status == 200 and '<h3 id="isCausalGeneFor">' in html and '<h3 id="Condition">' in html
+    _, _, page = http(server.url + "/id/gene/IGHMBP2", headers={"Accept": "text/html"})
+    assert 'href="/vocab#isCausalGeneFor"' in page, "relations link to their definition"

@@ -297,7 +297,13 @@ def serve(
         loaded = load_data(proj, data=data)
         context = export.load_context(proj.context)["@context"] if proj.context.exists() else None
         config = Config(host, port, workers, time_limit, row_limit, max_body, engine)
-        run_server(config, loaded.ntriples, loaded.origin, context={"@context": context} if context else None)
+        vocabulary = None
+        if proj.vocabulary.is_file():
+            from .load import load_files
+
+            vocabulary = load_files([proj.vocabulary]).graph
+        run_server(config, loaded.ntriples, loaded.origin, context={"@context": context} if context else None,
+                   vocabulary=vocabulary)
         return EXIT_OK
 
     _run(body)

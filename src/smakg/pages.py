@@ -63,7 +63,12 @@ def describe(engine: Engine, iri: str) -> Graph:
 
 
 def _href(iri: str) -> str:
-    return "/id/" + iri.removeprefix(ID) if iri.startswith(ID) else iri
+    """Where a link goes: entities and vocabulary terms to this server's pages, anything else to its IRI."""
+    if iri.startswith(ID):
+        return "/id/" + iri.removeprefix(ID)
+    if iri.startswith(str(SMAKG)):
+        return "/vocab#" + iri.removeprefix(str(SMAKG))
+    return iri
 
 
 class _Labels:
@@ -190,3 +195,44 @@ def results_html(variables: list[str], rows: list[dict], truncated: bool) -> str
     body = "".join("<tr>" + "".join(f"<td>{cell(r.get(v))}</td>" for v in variables) + "</tr>" for r in rows)
     note = f"<p>{len(rows)} rows" + (" (truncated at the server's row limit)" if truncated else "") + "</p>"
     return _document("Query results", f"<h1>Query results</h1>{note}<table><tr>{head}</tr>{body}</table>")
+
+
+def vocabulary_html(graph: Graph) -> str:
+    """The vocabulary as one page: every class, property and named individual with its definition and mappings,
+    each under an anchor so ``https://w3id.org/smakg/vocab#Term`` maps to ``/vocab#Term``."""
+    from rdflib.namespace import OWL
+
+    labels = _Labels(graph)
+    groups = (("Classes", OWL.Class), ("Object properties", OWL.ObjectProperty),
+              ("Datatype properties", OWL.DatatypeProperty), ("Annotation properties", OWL.AnnotationProperty))
+    grouped = set()
+    parts = []
+    ontology = next(iter(graph.subjects(RDF.type, OWL.Ontology)), None)
+    title = labels.name(ontology) if ontology is not None else "smakg vocabulary"
+    parts.append(f"<h1>{escape(title)}</h1>")
+    if ontology is not None:
+        for p in (DCTERMS.description, OWL.versionInfo):
+            for o in graph.objects(ontology, p):
+                parts.append(f"<p>{escape(str(o))}</p>")
+
+    def term(node) -> str:
+        local = str(node).removeprefix(str(SMAKG))
+        rows = []
+        for p, o in sorted(graph.predicate_objects(node)):
+            if p in (RDFS.label, SKOS.definition, RDF.type):
+                continue
+            rows.append(f"<tr><td>{labels.html(p)}</td><td>{labels.html(o)}</td></tr>")
+        definition = graph.value(node, SKOS.definition) or graph.value(node, RDFS.comment)
+        return (f'<h3 id="{escape(local)}">{escape(labels.name(node))} <code>smakg:{escape(local)}</code></h3>'
+                + (f"<p>{escape(str(definition))}</p>" if definition else "")
+                + (f"<table>{''.join(rows)}</table>" if rows else ""))
+
+    for heading, kind in groups:
+        nodes = sorted(n for n in graph.subjects(RDF.type, kind) if str(n).startswith(str(SMAKG)))
+        grouped.update(nodes)
+        if nodes:
+            parts.append(f"<h2>{heading} ({len(nodes)})</h2>" + "".join(term(n) for n in nodes))
+    rest = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(str(SMAKG))} - grouped)
+    if rest:
+        parts.append(f"<h2>Other terms ({len(rest)})</h2>" + "".join(term(n) for n in rest))
+    return _document(title, "".join(parts))

@@ -3,7 +3,8 @@ library's threading HTTP server; queries run in worker processes (workers.py) so
 
 Routes: ``/sparql`` (and ``/``): a query by GET or POST (``query`` parameter, form body, or an
 ``application/sparql-query`` body); without a query, the service description. ``/id/...``: an entity as Turtle,
-JSON-LD, N-Triples or HTML by ``Accept``. ``/health``: a JSON health check. Every answer carries CORS headers.
+JSON-LD, N-Triples or HTML by ``Accept``; ``/vocab``: the vocabulary, the same way. ``/health``: a JSON health
+check. Every answer carries CORS headers.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, config: Config, pool: WorkerPool, origin: str, log=sys.stderr) -> None:
+    def __init__(self, config: Config, pool: WorkerPool, origin: str, log=sys.stderr, vocabulary=None) -> None:
         super().__init__((config.host, config.port), Handler)
+        self.vocabulary = vocabulary  # an rdflib Graph of ontology/smakg.ttl, served at /vocab
         self.config = config
         self.pool = pool
         self.origin = origin
@@ -145,6 +147,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._health(), False
         if url.path.startswith("/id/"):
             return self._page(url.path, url.query)
+        if url.path == "/vocab":
+            return self._vocabulary(url.query)
         if url.path in ENDPOINT_PATHS:
             params, error = _params(url.query)
             if error:
@@ -234,6 +238,28 @@ class Handler(BaseHTTPRequestHandler):
             return problem(406, f"{path} is available as {offered}; the Accept header allows none"), True
         return self.server.pool.run(PageJob(iri, fmt)), True
 
+    def _vocabulary(self, query: str) -> tuple[Reply, bool]:
+        graph = self.server.vocabulary
+        if graph is None:
+            return problem(404, "/vocab: this server was started without the project's vocabulary"), False
+        params, error = _params(query)
+        if error:
+            return error, False
+        fmt = choose(self.headers.get("Accept"), PAGE_FORMATS, (params.get("format") or [None])[0])
+        if fmt is None:
+            offered = ", ".join(f.media_type for f in PAGE_FORMATS)
+            return problem(406, f"/vocab is available as {offered}; the Accept header allows none"), True
+        if fmt.name == "html":
+            from .pages import vocabulary_html
+
+            body = vocabulary_html(graph)
+        else:
+            from .export import to_ntriples
+            from .query import graph_text
+
+            body = graph_text(to_ntriples(graph), fmt.name, context=self.server.pool.settings.context)
+        return Reply(200, fmt.content_type, body.encode("utf-8"), note="vocabulary"), True
+
     def _health(self) -> Reply:
         pool = self.server.pool
         body = {"status": "ok" if pool.idle.qsize() or pool.size else "degraded", "version": __version__,
@@ -274,14 +300,14 @@ def _update_refused() -> Reply:
     return problem(403, f"updates are refused: this endpoint is read-only ({UPDATE_WORDS} are never run)")
 
 
-def serve(config: Config, data: bytes, origin: str, *, context: dict | None = None, out=sys.stdout,
-          ready: threading.Event | None = None) -> None:
+def serve(config: Config, data: bytes, origin: str, *, context: dict | None = None, vocabulary=None,
+          out=sys.stdout, ready: threading.Event | None = None) -> None:
     """Start the workers and the server; serve until interrupted (Ctrl-C or SIGTERM)."""
     pool = WorkerPool(data, Settings(config.engine, config.row_limit, context), size=config.workers,
                       time_limit=config.time_limit)
     pool.start()
     try:
-        server = Server(config, pool, origin)
+        server = Server(config, pool, origin, vocabulary=vocabulary)
     except OSError as exc:
         pool.close()
         from .errors import BadInputError
