@@ -174,7 +174,7 @@ def facts(graph: Graph) -> Facts:
         triple = (graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object))
         items: set[tuple] = set()
         for ev in graph.objects(st, SMAKG.evidence):
-            for source in graph.objects(ev, OA.hasSource) or [None]:
+            for source in list(graph.objects(ev, OA.hasSource)) or [None]:
                 for sel in graph.objects(ev, OA.hasSelector):
                     items.add(("evidence", source, graph.value(sel, OA.exact), graph.value(sel, OA.prefix),
                                graph.value(sel, OA.suffix), tuple(sorted(graph.objects(ev, SMAKG.evidenceType))),
