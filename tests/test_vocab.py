@@ -45,6 +45,8 @@ def test_version_is_the_same_everywhere() -> None:
     header = URIRef("https://w3id.org/smakg/vocab")
     assert ONTOLOGY.value(header, OWL.versionInfo) == Literal(version)
     assert str(ONTOLOGY.value(header, OWL.versionIRI)).endswith("/" + version)
+    issued = ONTOLOGY.value(header, URIRef("http://purl.org/dc/terms/issued"))
+    assert issued is not None and str(issued.datatype).endswith("#date"), "the release date goes with the version"
     import smakg
 
     assert smakg.__version__ == version

@@ -9,8 +9,8 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.term import Node
 
-from . import checks, export
-from .describe import describe
+from . import biolink, checks, export, release, sssom
+from .describe import DATA_LICENSE, describe
 from .errors import BadInputError
 from .expand import expand
 from .findings import Finding, Outcome
@@ -107,13 +107,19 @@ def validate_built(built: Built, project: Project, *, sources_dir: Path | None =
 
 
 def render_exports(graph: Graph, project: Project) -> dict[str, str]:
-    """Every export file's name and text."""
+    """Every export file's name and text; ``void.ttl`` comes last, as it describes (and hashes) all the others."""
     context = export.load_context(project.context)
     vocabulary = load_files([project.vocabulary]).graph
-    return {
+    about = release.Release.of(vocabulary)
+    outputs = {
         "smakg.ttl": export.to_turtle(graph),
         "smakg.nt": export.to_ntriples(graph),
         "smakg.jsonld": export.to_jsonld(graph, context),
         "context.jsonld": export.to_context(context),
         "vocab.ttl": export.to_turtle(vocabulary),
     }
+    outputs.update(biolink.to_kgx(graph, vocabulary))
+    outputs[sssom.NAME] = sssom.to_sssom(graph, vocabulary, version=about.version, issued=about.issued,
+                                         license_iri=str(DATA_LICENSE))
+    outputs[release.NAME] = release.to_void(graph, vocabulary, outputs)
+    return outputs

@@ -309,6 +309,40 @@ def serve(
     _run(body)
 
 
+class DiffFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command("diff")
+def diff_cmd(
+    old: Annotated[str, typer.Argument(help="The old release: a build folder (dist/), its smakg.nt or smakg.ttl, "
+                                       "a project folder, or a git revision (HEAD~1, a tag, a commit).")],
+    new: Annotated[str, typer.Argument(help="The new release, in any of the same forms (. for the work tree).")],
+    fmt_: Annotated[DiffFormat, typer.Option("--format", help="text for a changelog, json for review.")] =
+    DiffFormat.text,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when the releases differ.")] = False,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Print what changed between two releases: statements added, removed and changed, per entity, with the
+    evidence of each (a changed quote or source shows on the statement it supports).
+
+    Git revisions are built from `git archive` into a temporary folder (no checkout, no network). Examples:
+
+        smakg diff HEAD~1 HEAD
+        smakg diff old-dist/ dist/ --format json
+    """
+
+    def body() -> int:
+        from .diff import compare, load, to_json, to_text
+
+        result = compare(load(old, project), load(new, project))
+        typer.echo((to_json if fmt_ is DiffFormat.json else to_text)(result), nl=False)
+        return EXIT_VIOLATIONS if exit_code and not result.identical else EXIT_OK
+
+    _run(body)
+
+
 @app.command("fmt")
 def fmt_cmd(
     files: Annotated[list[Path] | None,

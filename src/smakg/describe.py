@@ -9,10 +9,22 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
 
 from . import __version__
-from .vocab import DATASET, DCAT, SMAKG
+from .vocab import DATASET, DCAT, SMAKG, compress_iri
 
 DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 CODE_LICENSE = URIRef("https://opensource.org/license/mit")
+
+
+def partition_iri(kind: str, term: URIRef) -> URIRef:
+    """The IRI of the VoID class or property partition of ``term``: ``{dataset}/{kind}/{name}``, where the name
+    is the local name of a smakg term and ``prefix-local`` of any other."""
+    text = str(term)
+    if text.startswith(str(SMAKG)):
+        name = text[len(str(SMAKG)):]
+    else:
+        compact = compress_iri(text)
+        name = compact.replace(":", "-", 1) if compact else "iri-" + text.replace("://", "-").replace("/", "-")
+    return URIRef(f"{DATASET}/{kind}/{name}")
 
 
 def describe(graph: Graph, version: str = __version__) -> URIRef:
@@ -37,7 +49,7 @@ def describe(graph: Graph, version: str = __version__) -> URIRef:
         SMAKG.DiagnosticMethod, SMAKG.Statement, SMAKG.Evidence,
         SMAKG.Source)}
     for cls, n in counts.items():
-        part = URIRef(f"{DATASET}/class/{str(cls).rsplit('#', 1)[1]}")
+        part = partition_iri("class", cls)
         add((ds, VOID.classPartition, part))
         add((part, RDF.type, VOID.Dataset))
         add((part, VOID["class"], cls))

@@ -24,6 +24,8 @@ OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
 FABIO = Namespace("http://purl.org/spar/fabio/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
+PAV = Namespace("http://purl.org/pav/")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
 HP = Namespace(str(OBO) + "HP_")
 ECO = Namespace(str(OBO) + "ECO_")
 SO = Namespace(str(OBO) + "SO_")
@@ -55,6 +57,8 @@ PREFIXES: dict[str, str] = {
     "dcterms": str(DCTERMS),
     "dcat": str(DCAT),
     "void": str(VOID),
+    "pav": str(PAV),
+    "spdx": str(SPDX),
     "sh": str(SH),
     "oa": str(OA),
     "schema": str(SCHEMA),
