@@ -10,12 +10,15 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from . import biolink, checks, export, release, sssom
+from .condition_schema import check_documents, read_schema, schema_text
 from .describe import DATA_LICENSE, describe
 from .errors import BadInputError
 from .expand import expand
 from .findings import Finding, Outcome
+from .jsonld_framed import read_frame
 from .load import Location, discover, load_files
 from .quotes import verify_quotes
+from .schemaorg import describe_for_search
 from .validate import load_shapes, run_shacl
 from .xrefs import verify_xrefs
 
@@ -41,6 +44,14 @@ class Project:
     @property
     def context(self) -> Path:
         return self.root / "ontology" / "context.jsonld"
+
+    @property
+    def conditions_frame(self) -> Path:
+        return self.root / "ontology" / "frames" / "conditions.frame.jsonld"
+
+    @property
+    def condition_schema(self) -> Path:
+        return self.root / "ontology" / "schema" / "condition.schema.json"
 
     @property
     def shapes(self) -> Path:
@@ -82,6 +93,7 @@ def build_graph(project: Project, kb_files: Sequence[Path] | None = None) -> Bui
     graph = expanded.graph
     for triple in imports.graph:
         graph.add(triple)
+    describe_for_search(graph)
     describe(graph)
     locations = dict(imports.locations)
     locations.update(expanded.locations)
@@ -107,15 +119,22 @@ def validate_built(built: Built, project: Project, *, sources_dir: Path | None =
 
 
 def render_exports(graph: Graph, project: Project) -> dict[str, str]:
-    """Every export file's name and text; ``void.ttl`` comes last, as it describes (and hashes) all the others."""
+    """Every export file's name and text; ``void.ttl`` comes last, as it describes (and hashes) all the others.
+    The framed documents are checked against the published JSON Schema."""
     context = export.load_context(project.context)
+    frame = read_frame(project.conditions_frame)
+    schema = read_schema(project.condition_schema)
     vocabulary = load_files([project.vocabulary]).graph
     about = release.Release.of(vocabulary)
+    conditions = export.to_conditions_jsonld(graph, context, frame)
+    check_documents(conditions, schema, project.condition_schema)
     outputs = {
         "smakg.ttl": export.to_turtle(graph),
         "smakg.nt": export.to_ntriples(graph),
         "smakg.jsonld": export.to_jsonld(graph, context),
+        "smakg.conditions.jsonld": conditions,
         "context.jsonld": export.to_context(context),
+        "condition.schema.json": schema_text(schema),
         "vocab.ttl": export.to_turtle(vocabulary),
     }
     outputs.update(biolink.to_kgx(graph, vocabulary))
