@@ -15,7 +15,8 @@ from .describe import DATA_LICENSE, describe
 from .errors import BadInputError
 from .expand import expand
 from .findings import Finding, Outcome
-from .jsonld_framed import read_frame
+from .jsonld_flat import dumps
+from .jsonld_framed import framed, read_frame
 from .load import Location, discover, load_files
 from .quotes import verify_quotes
 from .schemaorg import describe_for_search
@@ -142,3 +143,19 @@ def render_exports(graph: Graph, project: Project) -> dict[str, str]:
                                          license_iri=str(DATA_LICENSE))
     outputs[release.NAME] = release.to_void(graph, vocabulary, outputs)
     return outputs
+
+
+def render_jsonld(graph: Graph, project: Project, *, conditions: bool, context: Path | None = None,
+                  frame: Path | None = None) -> str:
+    """One JSON-LD export shaped by an integrator: compacted with their context (``context``), framed with their
+    frame (``frame``, read with its own inline context, else theirs, else ours), or both. Files are checked and
+    nothing named inside them is fetched. Without either, the same text as the release file."""
+    ours = export.load_context(project.context)["@context"]
+    theirs = export.load_context(context)["@context"] if context is not None else None
+    if not conditions and frame is None:
+        return export.to_jsonld(graph, {"@context": theirs or ours})
+    frame_path = frame or project.conditions_frame
+    frame_doc = read_frame(frame_path)
+    frame_context = (theirs or ours) if frame is not None else ours
+    output = theirs or (frame_doc.get("@context", ours) if frame is not None else ours)
+    return dumps(framed(graph, output, frame_doc, frame_context=frame_context, source=str(frame_path)))

@@ -86,7 +86,11 @@ def read_context(path: Path) -> dict:
 
 def compact(doc: list[dict], context: dict) -> dict:
     """Compact expanded JSON-LD with an inline context; the result always has a ``@graph``."""
-    out = jsonld.compact(doc, {"@context": context}, {**OPTIONS, "graph": True})
+    try:
+        out = jsonld.compact(doc, {"@context": context}, {**OPTIONS, "graph": True})
+    except jsonld.JsonLdError as exc:
+        raise BadInputError(f"JSON-LD compaction with the given context failed: {jsonld_error(exc)}",
+                            hint="check the context's term definitions") from None
     out["@graph"] = keyword_value_objects(out.get("@graph", []), context)
     out["@context"] = context
     return out

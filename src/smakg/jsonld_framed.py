@@ -47,21 +47,25 @@ def triples_of(docs: list[dict], context: dict) -> Graph:
     return Graph().parse(data=nquads, format="nt")
 
 
-def framed(graph: Graph, context_doc: dict, frame: dict, *, source: str = "the frame") -> dict:
-    """The framed document: ``@context``, then a ``@graph`` of the framed documents (sorted by id) followed by
-    the flat nodes of every subject the documents do not hold completely (sorted by id)."""
-    context = context_doc["@context"]
+def framed(graph: Graph, context: dict, frame: dict, *, frame_context: dict | None = None,
+           source: str = "the frame") -> dict:
+    """The framed document in ``context``: a ``@graph`` of the framed documents (sorted by id) followed by the flat
+    nodes of every subject the documents do not hold completely (sorted by id), so nothing of the graph is lost.
+    The frame's keys are read with its own ``@context``, else ``frame_context``, else ``context``."""
     doc = expanded(graph)
-    out_context = frame.get("@context", context)
-    docs = [ordered(d) for d in keyword_value_objects(frame_documents(doc, frame, context, source=source), out_context)]
+    frame_ctx = frame.get("@context", frame_context or context)
+    docs = frame_documents(doc, frame, frame_ctx, source=source)
+    if frame_ctx != context:
+        docs = jsonld.compact({"@context": frame_ctx, "@graph": docs}, {"@context": context},
+                              {**OPTIONS, "graph": True}).get("@graph", [])
+    docs = [ordered(d) for d in keyword_value_objects(docs, context)]
     docs.sort(key=lambda d: str(d.get("id", d.get("@id", ""))))
-    covered = triples_of(docs, out_context)
+    covered = triples_of(docs, context)
     missing = {str(s) for s, p, o in graph if (s, p, o) not in covered}
-    rest = ordered(compact([n for n in doc if n["@id"] in missing], out_context))["@graph"]
-    return {"@context": out_context, "@graph": docs + rest}
+    rest = ordered(compact([n for n in doc if n["@id"] in missing], context))["@graph"]
+    return {"@context": context, "@graph": docs + rest}
 
 
 def to_conditions(graph: Graph, context_doc: dict, frame: dict) -> str:
-    """The text of ``smakg.conditions.jsonld``."""
-    return dumps(framed(graph, context_doc, frame))
-
+    """The text of ``smakg.conditions.jsonld``: the project frame read with the project context."""
+    return dumps(framed(graph, context_doc["@context"], frame, frame_context=context_doc["@context"]))
