@@ -127,7 +127,7 @@ def render_exports(graph: Graph, project: Project) -> dict[str, str]:
     schema = read_schema(project.condition_schema)
     vocabulary = load_files([project.vocabulary]).graph
     about = release.Release.of(vocabulary)
-    conditions = export.to_conditions_jsonld(graph, context, frame)
+    conditions = export.to_conditions_jsonld(graph, context, frame, source=str(project.conditions_frame))
     check_documents(conditions, schema, project.condition_schema)
     outputs = {
         "smakg.ttl": export.to_turtle(graph),

@@ -36,9 +36,9 @@ def to_jsonld(graph: Graph, context: dict) -> str:
     return to_flat(graph, context)
 
 
-def to_conditions_jsonld(graph: Graph, context: dict, frame: dict) -> str:
+def to_conditions_jsonld(graph: Graph, context: dict, frame: dict, *, source: str = "the frame") -> str:
     """One framed JSON-LD document per condition, then the nodes they do not hold, the context inline."""
-    return to_conditions(graph, context, frame)
+    return to_conditions(graph, context, frame, source=source)
 
 
 def to_context(context: dict, version: str = __version__) -> str:

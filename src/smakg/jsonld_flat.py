@@ -56,15 +56,19 @@ def _native(value):
     return {k: _native(v) for k, v in value.items()}
 
 
-def jsonld_error(exc: jsonld.JsonLdError) -> str:
-    """pyld's error, cause included, on one line."""
-    parts = [str(getattr(exc, "message", exc)).strip()]
-    code = getattr(exc, "code", None)
-    cause = getattr(exc, "cause", None)
-    if code:
-        parts.append(f"({code})")
-    if cause is not None and cause is not exc:
-        parts.append(f"caused by: {jsonld_error(cause) if isinstance(cause, jsonld.JsonLdError) else cause}")
+def jsonld_error(exc: BaseException) -> str:
+    """pyld's error on one line: its message, code, short details (a URL, a term) and causes."""
+    if not isinstance(exc, jsonld.JsonLdError):
+        return str(exc)
+    parts = [str(exc.args[0]).rstrip(".") if exc.args else exc.type]
+    short = {k: v for k, v in (exc.details or {}).items() if isinstance(v, str | int) and len(str(v)) <= 100}
+    if short:
+        parts.append(", ".join(f"{k}={v!r}" for k, v in sorted(short.items())))
+    if exc.code:
+        parts.append(f"({exc.code})")
+    cause = exc.__cause__ or (exc.details or {}).get("cause")
+    if isinstance(cause, BaseException):
+        parts.append(f"caused by: {jsonld_error(cause)}")
     return " ".join(parts)
 
 
@@ -76,12 +80,38 @@ def read_context(path: Path) -> dict:
     if not isinstance(ctx, dict):
         raise BadInputError(f"{path}: a context file must be an object whose \"@context\" is an inline JSON object",
                             hint="write {\"@context\": {\"@version\": 1.1, ...}}")
-    try:
-        jsonld.expand({"@context": ctx}, OPTIONS)
-    except jsonld.JsonLdError as exc:
-        raise BadInputError(f"{path}: the JSON-LD context is invalid: {jsonld_error(exc)}",
-                            hint="fix that term definition (JSON-LD 1.1, section 4.1 of the syntax)") from None
+    problem = _context_problem(ctx)
+    if problem:
+        term, message = problem
+        where = f" in the definition of {term!r}" if term else ""
+        raise BadInputError(f"{path}: the JSON-LD context is invalid{where}: {message}",
+                            hint="fix that term definition (JSON-LD 1.1 syntax, section 9.15 Context Definitions)")
     return doc
+
+
+def _context_problem(ctx: dict) -> tuple[str | None, str] | None:
+    """None if pyld processes the context; else the first term whose definition fails (alone with the context's
+    keywords and plain prefixes), or None for the term when only the whole fails, and pyld's message."""
+
+    def fails(local: dict) -> str | None:
+        try:
+            jsonld.expand({"@context": local}, OPTIONS)
+        except jsonld.JsonLdError as exc:
+            return jsonld_error(exc)
+        return None
+
+    whole = fails(ctx)
+    if whole is None:
+        return None
+    base = {k: v for k, v in ctx.items() if k.startswith("@") or isinstance(v, str)}
+    if fails(base):
+        return None, whole
+    for term, definition in ctx.items():
+        if term not in base:
+            message = fails({**base, term: definition})
+            if message:
+                return term, message
+    return None, whole
 
 
 def compact(doc: list[dict], context: dict) -> dict:

@@ -66,6 +66,7 @@ def framed(graph: Graph, context: dict, frame: dict, *, frame_context: dict | No
     return {"@context": context, "@graph": docs + rest}
 
 
-def to_conditions(graph: Graph, context_doc: dict, frame: dict) -> str:
+def to_conditions(graph: Graph, context_doc: dict, frame: dict, *, source: str = "the frame") -> str:
     """The text of ``smakg.conditions.jsonld``: the project frame read with the project context."""
-    return dumps(framed(graph, context_doc["@context"], frame, frame_context=context_doc["@context"]))
+    return dumps(framed(graph, context_doc["@context"], frame, frame_context=context_doc["@context"],
+                        source=source))
