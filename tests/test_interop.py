@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,39 @@ def test_lockfile_pins_jsonld_js() -> None:
     version = package["dependencies"]["jsonld"]
     assert version[0].isdigit(), "pin an exact jsonld.js version"
     assert lock["packages"]["node_modules/jsonld"]["version"] == version
+
+
+def _readme_example(language: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("## For data integrators"):]
+    start = section.index(f"```{language}\n") + len(language) + 4
+    return section[start:section.index("```", start)]
+
+
+@pytest.fixture
+def integrator_dir(written, tmp_path) -> Path:
+    """A folder like an integrator's, with the exports in dist/."""
+    (tmp_path / "dist").mkdir()
+    for name in JSONLD_FILES:
+        shutil.copy(written / name, tmp_path / "dist" / name)
+    return tmp_path
+
+
+def test_readme_python_example_runs(integrator_dir, built) -> None:
+    code = _readme_example("python")
+    assert len(code.strip().splitlines()) <= 5
+    result = subprocess.run([sys.executable, "-c", code], cwd=integrator_dir, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{len(built.graph)} [") and "IGHMBP2" in result.stdout
+
+
+def test_readme_javascript_example_runs(integrator_dir, built) -> None:
+    code = _readme_example("js")
+    assert len(code.strip().splitlines()) <= 5
+    node = _node()
+    (integrator_dir / "node_modules").symlink_to(INTEROP / "node_modules")
+    (integrator_dir / "example.mjs").write_text(code, encoding="utf-8")
+    result = subprocess.run([node, "example.mjs"], cwd=integrator_dir, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{len(built.graph)} [") and "spinal muscular atrophy" in result.stdout

@@ -123,7 +123,7 @@ def test_term_datatypes_match_the_turtle_exactly(built, context) -> None:
 
 def test_context_bytes_are_identical_in_ontology_dist_and_every_export(exports) -> None:
     text = CONTEXT_FILE.read_text(encoding="utf-8")
-    assert text.startswith(HEAD) and text.endswith("\n}\n")
+    assert text.startswith(HEAD) and text.endswith("\n}\n"), "run `smakg fmt` to write the context's canonical form"
     member = text[len(HEAD):-len("\n}\n")]
     assert json.loads(member) == json.loads(text)["@context"]
     for name in ("context.jsonld", *EXPORTS):
@@ -331,3 +331,14 @@ def test_dataset_node_reads_as_schema_org_in_json_ld(exports) -> None:
     assert node["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert node["dcLicense"] == node["license"] and node["title"] == node["name"]
     assert Literal(node["triples"], datatype=XSD.integer).value > 1000
+
+
+def test_fmt_restores_the_context_bytes(tmp_path) -> None:
+    from smakg.fmt import fmt
+
+    path = tmp_path / "context.jsonld"
+    original = CONTEXT_FILE.read_text(encoding="utf-8")
+    path.write_text(json.dumps(json.loads(original), indent=4), encoding="utf-8")
+    assert [r.changed for r in fmt([path], check=True)] == [True]
+    fmt([path], check=False)
+    assert path.read_text(encoding="utf-8") == original
