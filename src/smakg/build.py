@@ -119,23 +119,37 @@ def validate_built(built: Built, project: Project, *, sources_dir: Path | None =
     return outcome
 
 
-def render_exports(graph: Graph, project: Project) -> dict[str, str]:
+@dataclass(frozen=True)
+class ExportInputs:
+    """The JSON-LD context, the conditions frame and the condition JSON Schema, read and checked."""
+
+    context: dict
+    frame: dict
+    schema: dict
+
+
+def read_export_inputs(project: Project) -> ExportInputs:
+    """Read the files the exports need; a bad one is reported before the graph is built and validated."""
+    return ExportInputs(export.load_context(project.context), read_frame(project.conditions_frame),
+                        read_schema(project.condition_schema))
+
+
+def render_exports(graph: Graph, project: Project, inputs: ExportInputs | None = None) -> dict[str, str]:
     """Every export file's name and text; ``void.ttl`` comes last, as it describes (and hashes) all the others.
     The framed documents are checked against the published JSON Schema."""
-    context = export.load_context(project.context)
-    frame = read_frame(project.conditions_frame)
-    schema = read_schema(project.condition_schema)
+    inputs = inputs or read_export_inputs(project)
     vocabulary = load_files([project.vocabulary]).graph
     about = release.Release.of(vocabulary)
-    conditions = export.to_conditions_jsonld(graph, context, frame, source=str(project.conditions_frame))
-    check_documents(conditions, schema, project.condition_schema)
+    conditions = export.to_conditions_jsonld(graph, inputs.context, inputs.frame,
+                                             source=str(project.conditions_frame))
+    check_documents(conditions, inputs.schema, project.condition_schema)
     outputs = {
         "smakg.ttl": export.to_turtle(graph),
         "smakg.nt": export.to_ntriples(graph),
-        "smakg.jsonld": export.to_jsonld(graph, context),
+        "smakg.jsonld": export.to_jsonld(graph, inputs.context),
         "smakg.conditions.jsonld": conditions,
-        "context.jsonld": export.to_context(context),
-        "condition.schema.json": schema_text(schema),
+        "context.jsonld": export.to_context(inputs.context),
+        "condition.schema.json": schema_text(inputs.schema),
         "vocab.ttl": export.to_turtle(vocabulary),
     }
     outputs.update(biolink.to_kgx(graph, vocabulary))

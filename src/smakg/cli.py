@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from . import __version__, export
-from .build import Project, build_graph, render_exports, render_jsonld, validate_built
+from .build import Project, build_graph, read_export_inputs, render_exports, render_jsonld, validate_built
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, BadInputError, SmakgError
 from .findings import Outcome
 from .fmt import curated_files, fmt
@@ -102,6 +102,8 @@ def build(
 
     def body() -> int:
         proj = Project(project)
+        proj.check()
+        inputs = read_export_inputs(proj)  # a bad context, frame or schema fails before the long validation
         built = build_graph(proj)
         outcome = validate_built(built, proj, sources_dir=sources_dir, table=table)
         text = to_text(outcome, style=typer.style if sys.stdout.isatty() else None)
@@ -111,7 +113,7 @@ def build(
         if not outcome.conforms(strict=strict):
             _err(f"nothing written to {out}/: fix the violations above" + (" and warnings" if strict else ""))
             return EXIT_VIOLATIONS
-        written = export.write_all(render_exports(built.graph, proj), out)
+        written = export.write_all(render_exports(built.graph, proj, inputs), out)
         checked = ", ".join(f"{k} {v}" for k, v in sorted(outcome.checked.items()))
         typer.echo(f"built {len(built.graph)} triples from {len(built.files)} files ({built.claims} claims)"
                    + (f"; checked: {checked}" if checked else ""))
