@@ -456,7 +456,7 @@ def test_context_that_is_not_an_object(project: Path, out: Path) -> None:
     path.write_text('["@context"]\n', encoding="utf-8")
     result = invoke("build", "--project", project, "--out", out)
     assert result.exit_code == 2, result.output
-    assert f"{path}: the JSON-LD context must be a JSON object" in result.stderr
+    assert f"{path}: the JSON-LD context must be a JSON object, found a JSON array" in result.stderr
     assert not out.exists()
 
 
@@ -516,3 +516,40 @@ def test_export_with_an_integrators_context_and_frame(project: Path, tmp_path: P
     result = invoke("export", "--format", "nt", "--context", mine, "--project", project)
     assert result.exit_code == 2, result.output
     assert "--context and --frame apply to --format jsonld or conditions" in result.stderr
+
+
+def test_validate_reads_json_ld_and_points_at_the_node(exports, tmp_path: Path) -> None:
+    """JSON-LD given to validate: our exports conform; a broken node is reported at the line of its "id"."""
+    for name in ("smakg.jsonld", "smakg.conditions.jsonld"):
+        path = tmp_path / name
+        path.write_text(exports[name], encoding="utf-8")
+        result = invoke("validate", path, "--project", ROOT)
+        assert result.exit_code == 0, result.output
+    doc = json.loads(exports["smakg.jsonld"])
+    node = next(n for n in doc["@graph"] if n["id"] == "gene:IGHMBP2")
+    node["label"] = "ighmbp2"
+    path = tmp_path / "broken.jsonld"
+    text = json.dumps(doc, indent=1)
+    path.write_text(text, encoding="utf-8")
+    line = text[:text.index('"id": "gene:IGHMBP2"')].count("\n") + 1
+    result = invoke("validate", path, "--project", ROOT)
+    assert result.exit_code == 1, result.output
+    assert f"{path}:{line}: gene:IGHMBP2" in result.stdout and '"ighmbp2"' in result.stdout
+
+
+def test_validate_refuses_bad_json_ld_files(tmp_path: Path) -> None:
+    cases = {
+        "remote.jsonld": (json.dumps({"@context": "http://example.org/context.jsonld", "@id": "http://x.org/a"}),
+                          "names a remote context at $.@context: 'http://example.org/context.jsonld'"),
+        "broken.jsonld": ('{"@context": {},\n "@id": }', ":2:9: the JSON-LD file is not valid JSON"),
+        "named.jsonld": (json.dumps({"@context": {"ex": "http://ex.org/"}, "@id": "ex:g",
+                                     "@graph": [{"@id": "ex:a", "ex:p": "x"}]}), "holds named graphs (http://ex.org/g)"),
+        "invalid.jsonld": (json.dumps({"@context": {"ex": {"@id": "http://ex.org/", "@type": 5}}, "@id": "ex:a"}),
+                           "the JSON-LD could not be read"),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = invoke("validate", path, "--project", ROOT)
+        assert result.exit_code == 2, (name, result.output)
+        assert f"{path}" in result.stderr and message in result.stderr, (name, result.stderr)

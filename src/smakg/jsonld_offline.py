@@ -47,9 +47,9 @@ def remote_references(value: object, path: str = "$") -> list[tuple[str, str]]:
     return found
 
 
-def read_jsonld(path: Path, what: str) -> dict:
-    """A JSON-LD file as a JSON object; a parse error names the line, a context URL is refused before any
-    processor sees it (no request is ever made)."""
+def read_jsonld(path: Path, what: str, *, top_level_list: bool = False) -> dict:
+    """A JSON-LD file as a JSON object (or a list of them, if allowed); a parse error names the line, a context
+    URL is refused before any processor sees it (no request is ever made)."""
     text = read_text(path)
     try:
         doc = json.loads(text)
@@ -57,8 +57,9 @@ def read_jsonld(path: Path, what: str) -> dict:
         raise BadInputError(f"{path}:{exc.lineno}:{exc.colno}: {what} is not valid JSON: {exc.msg}",
                             hint="fix the JSON at that line (a trailing comma or a missing quote is the usual cause)"
                             ) from None
-    if not isinstance(doc, dict):
-        raise BadInputError(f"{path}: {what} must be a JSON object, found a JSON {type(doc).__name__}")
+    if not isinstance(doc, dict) and not (top_level_list and isinstance(doc, list)):
+        kind = {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(doc), "number")
+        raise BadInputError(f"{path}: {what} must be a JSON object, found a JSON {kind}")
     refs = remote_references(doc)
     if refs:
         spot, ref = refs[0]
