@@ -2,8 +2,8 @@
 schema.org, not VoID or DCAT): name, description, version, licence, creator, sources, keywords and one
 ``DataDownload`` per serialisation of the graph. It is part of the built graph, so every export carries it.
 
-Added before ``describe`` so the VoID counts include these triples. Name, description and licence are the same
-as the VoID/DCAT description's (a test compares them). Nothing here reads the clock.
+Added before ``describe`` so the VoID counts include these triples. Name and description are the same as the
+VoID/DCAT title and description (a test compares them), the licence is describe's. Nothing here reads the clock.
 """
 
 from __future__ import annotations
@@ -12,17 +12,16 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from . import __version__
-from .vocab import AGENT, BASE, DATASET, SCHEMA, SMAKG
+from .describe import DATA_LICENSE
+from .vocab import AGENT, DATASET, RELEASES, SCHEMA, SMAKG
 
 NAME = "smakg: the spinal muscular atrophy knowledge graph"
 DESCRIPTION = ("Conditions, genes, chromosome loci, inheritance, onset, phenotypes and aliases of SMARD1 and the "
                "spinal muscular atrophies, each fact with the source that states it and a verbatim quote.")
-LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
 KEYWORDS = ("spinal muscular atrophy", "SMARD1", "rare disease", "knowledge graph", "gene-disease relation",
             "HPO phenotype", "provenance", "linked data")
 CREATOR = AGENT["smakg"]
 CREATOR_NAME = "the smakg project"
-RELEASES = BASE + "releases/"
 # Every serialisation of the graph in dist/, with its media type.
 DISTRIBUTIONS = (
     ("smakg.ttl", "text/turtle", "the knowledge graph as Turtle"),
@@ -46,7 +45,7 @@ def describe_for_search(graph: Graph, version: str = __version__) -> URIRef:
     add((ds, SCHEMA.name, Literal(NAME)))
     add((ds, SCHEMA.description, Literal(DESCRIPTION)))
     add((ds, SCHEMA.version, Literal(version)))
-    add((ds, SCHEMA.license, LICENSE))
+    add((ds, SCHEMA.license, DATA_LICENSE))
     add((ds, SCHEMA.inLanguage, Literal("en")))
     add((ds, SCHEMA.isAccessibleForFree, Literal(True)))
     for keyword in KEYWORDS:
