@@ -135,7 +135,7 @@ def test_published_context_names_its_release(exports) -> None:
 
     doc = json.loads(exports["context.jsonld"])
     assert doc["version"] == __version__
-    assert doc["id"] == f"https://w3id.org/smakg/releases/{__version__}/context.jsonld"
+    assert doc["id"] == f"https://w3id.org/smakg/release/{__version__}/context.jsonld"
     nquads = jsonld.to_rdf(doc, {"format": "application/n-quads", "documentLoader": offline_loader})
     assert nquads == f'<{doc["id"]}> <http://schema.org/version> "{__version__}" .\n'
 
@@ -342,3 +342,13 @@ def test_fmt_restores_the_context_bytes(tmp_path) -> None:
     assert [r.changed for r in fmt([path], check=True)] == [True]
     fmt([path], check=False)
     assert path.read_text(encoding="utf-8") == original
+
+
+def test_downloads_are_the_distributions_void_ttl_describes(built, exports) -> None:
+    """The in-graph schema:DataDownload nodes are void.ttl's dcat:Distribution nodes, with the same download URL."""
+    void = Graph().parse(data=exports["void.ttl"], format="turtle")
+    schema, dcat = "http://schema.org/", "http://www.w3.org/ns/dcat#"
+    downloads = set(built.graph.objects(URIRef("https://w3id.org/smakg/id/dataset"), URIRef(schema + "distribution")))
+    assert downloads
+    for d in downloads:
+        assert void.value(d, URIRef(dcat + "downloadURL")) == built.graph.value(d, URIRef(schema + "contentUrl")), d

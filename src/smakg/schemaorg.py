@@ -13,7 +13,7 @@ from rdflib.namespace import RDF
 
 from . import __version__
 from .describe import DATA_LICENSE
-from .vocab import AGENT, DATASET, RELEASES, SCHEMA, SMAKG
+from .vocab import AGENT, DATASET, RELEASE, SCHEMA, SMAKG
 
 NAME = "smakg: the spinal muscular atrophy knowledge graph"
 DESCRIPTION = ("Conditions, genes, chromosome loci, inheritance, onset, phenotypes and aliases of SMARD1 and the "
@@ -33,8 +33,8 @@ DISTRIBUTIONS = (
 
 
 def download_url(file: str, version: str = __version__) -> URIRef:
-    """Where a release's file is published: ``https://w3id.org/smakg/releases/{version}/{file}``."""
-    return URIRef(f"{RELEASES}{version}/{file}")
+    """Where a release's file is published: ``https://w3id.org/smakg/release/{version}/{file}``."""
+    return URIRef(f"{RELEASE}{version}/{file}")
 
 
 def describe_for_search(graph: Graph, version: str = __version__) -> URIRef:
@@ -56,7 +56,7 @@ def describe_for_search(graph: Graph, version: str = __version__) -> URIRef:
     for source in sorted(graph.subjects(SMAKG.documentFile, None)):
         add((ds, SCHEMA.isBasedOn, source))
     for file, media_type, description in DISTRIBUTIONS:
-        node = URIRef(f"{RELEASES}{version}/distribution/{file}")
+        node = URIRef(f"{DATASET}/distribution/{file}")  # the node void.ttl describes as a dcat:Distribution
         add((ds, SCHEMA.distribution, node))
         add((node, RDF.type, SCHEMA.DataDownload))
         add((node, SCHEMA.name, Literal(file)))
