@@ -17,7 +17,7 @@ from .jsonld_offline import offline_loader, read_jsonld
 OPTIONS = {"documentLoader": offline_loader}
 FIRST_KEYS = ("@context", "id", "@id", "type", "@type", "label", "subject", "predicate", "object")
 LAST_KEYS = ("statements",)
-_NATIVE = {str(XSD.integer): int, str(XSD.boolean): bool}
+_NATIVE = (str(XSD.integer), str(XSD.boolean))  # the datatypes JSON has native values for
 
 
 def expanded(graph: Graph) -> list[dict]:
