@@ -388,3 +388,168 @@ def test_hpo_term_outside_verified_table(project: Path) -> None:
     result = invoke("verify-xrefs", "--table", TABLE, "--project", project)
     assert result.exit_code == 1, result.output
     assert "HP:0000014 is not a verified HPO term of the reference table" in result.output
+
+
+# --------------------------------------------------------------------------------------------------------------
+# JSON-LD files (the context, the frame, the JSON Schema, an integrator's own): a malformed file or a context
+# named by URL is bad input, exit 2, before any JSON-LD processor runs, so nothing is fetched (the network guard in
+# conftest would turn an attempt into an internal error, exit 3) and nothing is written.
+
+CONTEXT = Path("ontology") / "context.jsonld"
+FRAME = Path("ontology") / "frames" / "conditions.frame.jsonld"
+SCHEMA = Path("ontology") / "schema" / "condition.schema.json"
+
+
+def rewrite_json(project: Path, relative: Path, change) -> Path:
+    """Load a JSON file of the project copy, let ``change`` edit it, write it back; return its path."""
+    path = project / relative
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    change(doc)
+    path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("relative", [CONTEXT, FRAME, SCHEMA], ids=["context", "frame", "schema"])
+def test_malformed_json_names_file_and_line(project: Path, out: Path, relative: Path) -> None:
+    path = project / relative
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[3] = lines[3] + ","  # a trailing comma on line 4
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"{path}:" in result.stderr and "is not valid JSON" in result.stderr
+    assert not out.exists()
+
+
+REMOTE = {
+    "whole context": lambda c: c.__setitem__("@context", "https://w3id.org/smakg/context.jsonld"),
+    "in a list": lambda c: c.__setitem__("@context", ["https://schema.org/", c["@context"]]),
+    "scoped in a term": lambda c: c["@context"]["Condition"].__class__ is str and c["@context"].__setitem__(
+        "Condition", {"@id": "smakg:Condition", "@context": "http://example.org/scoped.jsonld"}),
+    "@import": lambda c: c["@context"].__setitem__("@import", "https://example.org/base.jsonld"),
+    "relative file": lambda c: c.__setitem__("@context", "../shared/context.jsonld"),
+}
+
+
+@pytest.mark.parametrize("change", REMOTE.values(), ids=REMOTE.keys())
+def test_context_naming_a_document_is_refused_without_fetching(project: Path, out: Path, change) -> None:
+    path = rewrite_json(project, CONTEXT, change)
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"{path}: the JSON-LD context names a" in result.stderr
+    assert "smakg never loads documents" in result.stderr and "inline" in result.stderr
+    assert not out.exists()
+
+
+def test_invalid_term_definition_is_reported_with_the_file(project: Path, out: Path) -> None:
+    path = rewrite_json(project, CONTEXT, lambda c: c["@context"].__setitem__(
+        "label", {"@id": "rdfs:label", "@type": "@bogus"}))
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"{path}: the JSON-LD context is invalid" in result.stderr
+    assert "in the definition of 'label'" in result.stderr and "invalid type mapping" in result.stderr
+    assert not out.exists()
+
+
+def test_context_that_is_not_an_object(project: Path, out: Path) -> None:
+    path = project / CONTEXT
+    path.write_text('["@context"]\n', encoding="utf-8")
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"{path}: the JSON-LD context must be a JSON object, found a JSON array" in result.stderr
+    assert not out.exists()
+
+
+def test_frame_with_a_remote_context_is_refused(project: Path, out: Path) -> None:
+    path = rewrite_json(project, FRAME, lambda f: f.__setitem__("@context", "https://example.org/frame-context"))
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"{path}: the JSON-LD frame names a remote context at $.@context" in result.stderr
+    assert not out.exists()
+
+
+def test_invalid_frame_is_reported_with_the_file(project: Path, out: Path) -> None:
+    path = rewrite_json(project, FRAME, lambda f: f.__setitem__("@embed", "@sometimes"))
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert "JSON-LD framing failed" in result.stderr and "@embed" in result.stderr
+    assert str(path) in result.stderr
+    assert not out.exists()
+
+
+def test_invalid_schema_is_reported(project: Path, out: Path) -> None:
+    path = rewrite_json(project, SCHEMA, lambda s: s.__setitem__("type", "objekt"))
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"{path}: not a valid draft 2020-12 JSON Schema" in result.stderr
+    assert not out.exists()
+
+
+def test_documents_that_break_the_schema_are_not_published(project: Path, out: Path) -> None:
+    path = rewrite_json(project, SCHEMA, lambda s: s["required"].append("onsets"))
+    result = invoke("build", "--project", project, "--out", out)
+    assert result.exit_code == 2, result.output
+    assert f"{path}: the condition document cond:" in result.stderr
+    assert "'onsets' is a required property" in result.stderr
+    assert not out.exists()
+
+
+def test_export_with_an_integrators_context_and_frame(project: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "my-context.jsonld"
+    mine.write_text(json.dumps({"@context": {"name": "http://www.w3.org/2000/01/rdf-schema#label",
+                                             "cond": "https://w3id.org/smakg/id/condition/"}}), encoding="utf-8")
+    result = invoke("export", "--format", "jsonld", "--context", mine, "--project", project)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert any(n.get("@id") == "cond:smard1" and n.get("name") for n in doc["@graph"])
+    remote = tmp_path / "remote.jsonld"
+    remote.write_text(json.dumps({"@context": ["https://schema.org/"]}), encoding="utf-8")
+    for option in ("--context", "--frame"):
+        result = invoke("export", "--format", "conditions", option, remote, "--project", project)
+        assert result.exit_code == 2, result.output
+        assert f"{remote}: the JSON-LD" in result.stderr and "'https://schema.org/'" in result.stderr
+    broken = tmp_path / "broken.frame.jsonld"
+    broken.write_text('{"type": "Condition",\n "label": }\n', encoding="utf-8")
+    result = invoke("export", "--format", "conditions", "--frame", broken, "--project", project)
+    assert result.exit_code == 2, result.output
+    assert f"{broken}:2:11: the JSON-LD frame is not valid JSON" in result.stderr
+    result = invoke("export", "--format", "nt", "--context", mine, "--project", project)
+    assert result.exit_code == 2, result.output
+    assert "--context and --frame apply to --format jsonld or conditions" in result.stderr
+
+
+def test_validate_reads_json_ld_and_points_at_the_node(exports, tmp_path: Path) -> None:
+    """JSON-LD given to validate: our exports conform; a broken node is reported at the line of its "id"."""
+    for name in ("smakg.jsonld", "smakg.conditions.jsonld"):
+        path = tmp_path / name
+        path.write_text(exports[name], encoding="utf-8")
+        result = invoke("validate", path, "--project", ROOT)
+        assert result.exit_code == 0, result.output
+    doc = json.loads(exports["smakg.jsonld"])
+    node = next(n for n in doc["@graph"] if n["id"] == "gene:IGHMBP2")
+    node["label"] = "ighmbp2"
+    path = tmp_path / "broken.jsonld"
+    text = json.dumps(doc, indent=1)
+    path.write_text(text, encoding="utf-8")
+    line = text[:text.index('"id": "gene:IGHMBP2"')].count("\n") + 1
+    result = invoke("validate", path, "--project", ROOT)
+    assert result.exit_code == 1, result.output
+    assert f"{path}:{line}: gene:IGHMBP2" in result.stdout and '"ighmbp2"' in result.stdout
+
+
+def test_validate_refuses_bad_json_ld_files(tmp_path: Path) -> None:
+    cases = {
+        "remote.jsonld": (json.dumps({"@context": "http://example.org/context.jsonld", "@id": "http://x.org/a"}),
+                          "names a remote context at $.@context: 'http://example.org/context.jsonld'"),
+        "broken.jsonld": ('{"@context": {},\n "@id": }', ":2:9: the JSON-LD file is not valid JSON"),
+        "named.jsonld": (json.dumps({"@context": {"ex": "http://ex.org/"}, "@id": "ex:g",
+                                     "@graph": [{"@id": "ex:a", "ex:p": "x"}]}), "holds named graphs (http://ex.org/g)"),
+        "invalid.jsonld": (json.dumps({"@context": {"ex": {"@id": "http://ex.org/", "@type": 5}}, "@id": "ex:a"}),
+                           "the JSON-LD could not be read"),
+    }
+    for name, (text, message) in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        result = invoke("validate", path, "--project", ROOT)
+        assert result.exit_code == 2, (name, result.output)
+        assert f"{path}" in result.stderr and message in result.stderr, (name, result.stderr)

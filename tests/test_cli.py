@@ -25,7 +25,8 @@ def test_build_writes_all_exports_and_checks_everything(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "0 violations, 0 warnings" in result.output
     assert {"context.jsonld", "smakg.jsonld", "smakg.nt", "smakg.ttl", "vocab.ttl", "void.ttl", "smakg.sssom.tsv",
-            "smakg.biolink.nodes.tsv", "smakg.biolink.edges.tsv"} <= {p.name for p in out.iterdir()}
+            "smakg.biolink.nodes.tsv", "smakg.biolink.edges.tsv", "smakg.conditions.jsonld",
+            "condition.schema.json"} <= {p.name for p in out.iterdir()}
     assert "quotes 76" in result.output
 
 

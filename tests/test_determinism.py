@@ -43,6 +43,7 @@ def test_byte_identical_across_hash_seeds_and_file_order() -> None:
     assert first == second
     assert len(first.splitlines()) == len(render_exports(build_graph(Project(ROOT)).graph, Project(ROOT)))
     assert "void.ttl" in first and "smakg.biolink.edges.tsv" in first and "smakg.sssom.tsv" in first
+    assert "smakg.conditions.jsonld" in first and "condition.schema.json" in first
 
 
 def test_in_process_rebuild_is_identical() -> None:

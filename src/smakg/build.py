@@ -10,12 +10,16 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from . import biolink, checks, export, release, sssom
+from .condition_schema import check_documents, read_schema, schema_text
 from .describe import DATA_LICENSE, describe
 from .errors import BadInputError
 from .expand import expand
 from .findings import Finding, Outcome
+from .jsonld_flat import dumps
+from .jsonld_framed import framed, read_frame
 from .load import Location, discover, load_files
 from .quotes import verify_quotes
+from .schemaorg import describe_for_search
 from .validate import load_shapes, run_shacl
 from .xrefs import verify_xrefs
 
@@ -41,6 +45,14 @@ class Project:
     @property
     def context(self) -> Path:
         return self.root / "ontology" / "context.jsonld"
+
+    @property
+    def conditions_frame(self) -> Path:
+        return self.root / "ontology" / "frames" / "conditions.frame.jsonld"
+
+    @property
+    def condition_schema(self) -> Path:
+        return self.root / "ontology" / "schema" / "condition.schema.json"
 
     @property
     def shapes(self) -> Path:
@@ -82,6 +94,7 @@ def build_graph(project: Project, kb_files: Sequence[Path] | None = None) -> Bui
     graph = expanded.graph
     for triple in imports.graph:
         graph.add(triple)
+    describe_for_search(graph)
     describe(graph)
     locations = dict(imports.locations)
     locations.update(expanded.locations)
@@ -106,16 +119,37 @@ def validate_built(built: Built, project: Project, *, sources_dir: Path | None =
     return outcome
 
 
-def render_exports(graph: Graph, project: Project) -> dict[str, str]:
-    """Every export file's name and text; ``void.ttl`` comes last, as it describes (and hashes) all the others."""
-    context = export.load_context(project.context)
+@dataclass(frozen=True)
+class ExportInputs:
+    """The JSON-LD context, the conditions frame and the condition JSON Schema, read and checked."""
+
+    context: dict
+    frame: dict
+    schema: dict
+
+
+def read_export_inputs(project: Project) -> ExportInputs:
+    """Read the files the exports need; a bad one is reported before the graph is built and validated."""
+    return ExportInputs(export.load_context(project.context), read_frame(project.conditions_frame),
+                        read_schema(project.condition_schema))
+
+
+def render_exports(graph: Graph, project: Project, inputs: ExportInputs | None = None) -> dict[str, str]:
+    """Every export file's name and text; ``void.ttl`` comes last, as it describes (and hashes) all the others.
+    The framed documents are checked against the published JSON Schema."""
+    inputs = inputs or read_export_inputs(project)
     vocabulary = load_files([project.vocabulary]).graph
     about = release.Release.of(vocabulary)
+    conditions = export.to_conditions_jsonld(graph, inputs.context, inputs.frame,
+                                             source=str(project.conditions_frame))
+    check_documents(conditions, inputs.schema, project.condition_schema)
     outputs = {
         "smakg.ttl": export.to_turtle(graph),
         "smakg.nt": export.to_ntriples(graph),
-        "smakg.jsonld": export.to_jsonld(graph, context),
-        "context.jsonld": export.to_context(context),
+        "smakg.jsonld": export.to_jsonld(graph, inputs.context),
+        "smakg.conditions.jsonld": conditions,
+        "context.jsonld": export.to_context(inputs.context),
+        "condition.schema.json": schema_text(inputs.schema),
         "vocab.ttl": export.to_turtle(vocabulary),
     }
     outputs.update(biolink.to_kgx(graph, vocabulary))
@@ -123,3 +157,19 @@ def render_exports(graph: Graph, project: Project) -> dict[str, str]:
                                          license_iri=str(DATA_LICENSE))
     outputs[release.NAME] = release.to_void(graph, vocabulary, outputs)
     return outputs
+
+
+def render_jsonld(graph: Graph, project: Project, *, conditions: bool, context: Path | None = None,
+                  frame: Path | None = None) -> str:
+    """One JSON-LD export shaped by an integrator: compacted with their context (``context``), framed with their
+    frame (``frame``, read with its own inline context, else theirs, else ours), or both. Files are checked and
+    nothing named inside them is fetched. Without either, the same text as the release file."""
+    ours = export.load_context(project.context)["@context"]
+    theirs = export.load_context(context)["@context"] if context is not None else None
+    if not conditions and frame is None:
+        return export.to_jsonld(graph, {"@context": theirs or ours})
+    frame_path = frame or project.conditions_frame
+    frame_doc = read_frame(frame_path)
+    frame_context = (theirs or ours) if frame is not None else ours
+    output = theirs or (frame_doc.get("@context", ours) if frame is not None else ours)
+    return dumps(framed(graph, output, frame_doc, frame_context=frame_context, source=str(frame_path)))

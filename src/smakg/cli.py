@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from . import __version__, export
-from .build import Project, build_graph, render_exports, validate_built
+from .build import Project, build_graph, read_export_inputs, render_exports, render_jsonld, validate_built
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, BadInputError, SmakgError
 from .findings import Outcome
 from .fmt import curated_files, fmt
@@ -43,6 +43,7 @@ class ExportFormat(StrEnum):
     ttl = "ttl"
     nt = "nt"
     jsonld = "jsonld"
+    conditions = "conditions"
 
 
 def _err(message: str) -> None:
@@ -101,6 +102,8 @@ def build(
 
     def body() -> int:
         proj = Project(project)
+        proj.check()
+        inputs = read_export_inputs(proj)  # a bad context, frame or schema fails before the long validation
         built = build_graph(proj)
         outcome = validate_built(built, proj, sources_dir=sources_dir, table=table)
         text = to_text(outcome, style=typer.style if sys.stdout.isatty() else None)
@@ -110,7 +113,7 @@ def build(
         if not outcome.conforms(strict=strict):
             _err(f"nothing written to {out}/: fix the violations above" + (" and warnings" if strict else ""))
             return EXIT_VIOLATIONS
-        written = export.write_all(render_exports(built.graph, proj), out)
+        written = export.write_all(render_exports(built.graph, proj, inputs), out)
         checked = ", ".join(f"{k} {v}" for k, v in sorted(outcome.checked.items()))
         typer.echo(f"built {len(built.graph)} triples from {len(built.files)} files ({built.claims} claims)"
                    + (f"; checked: {checked}" if checked else ""))
@@ -154,24 +157,39 @@ def validate(
 
 @app.command("export")
 def export_cmd(
-    fmt_: Annotated[ExportFormat, typer.Option("--format", help="Export format.")] = ExportFormat.ttl,
+    fmt_: Annotated[ExportFormat, typer.Option("--format", help="Export format: ttl, nt, jsonld (flat) or "
+                                               "conditions (one framed JSON-LD document per condition).")
+                    ] = ExportFormat.ttl,
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of standard output.")] = None,
+    context: Annotated[Path | None, typer.Option("--context", help="JSON-LD formats: compact with this context "
+                                                 "file (the context inline, nothing is fetched).")] = None,
+    frame: Annotated[Path | None, typer.Option("--frame", help="JSON-LD formats: frame with this frame file "
+                                               "instead of ontology/frames/conditions.frame.jsonld.")] = None,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Build and validate the graph, then write one export format (refused if the graph has violations).
 
-    Example:  smakg export --format nt --out smakg.nt
+    Examples:  smakg export --format nt --out smakg.nt
+               smakg export --format jsonld --context my-context.jsonld
     """
 
     def body() -> int:
+        if (context or frame) and fmt_ not in (ExportFormat.jsonld, ExportFormat.conditions):
+            raise BadInputError(f"--context and --frame apply to --format jsonld or conditions, not {fmt_.value}",
+                                hint="add --format jsonld (flat) or --format conditions (framed)")
         proj = Project(project)
         built = build_graph(proj)
         outcome = validate_built(built, proj)
         if not outcome.conforms():
             _err(summary(outcome) + ": run smakg validate for the details; nothing exported")
             return EXIT_VIOLATIONS
-        name = {"ttl": "smakg.ttl", "nt": "smakg.nt", "jsonld": "smakg.jsonld"}[fmt_.value]
-        text = render_exports(built.graph, proj)[name]
+        if context or frame:
+            text = render_jsonld(built.graph, proj, conditions=fmt_ is ExportFormat.conditions, context=context,
+                                 frame=frame)
+        else:
+            name = {"ttl": "smakg.ttl", "nt": "smakg.nt", "jsonld": "smakg.jsonld",
+                    "conditions": "smakg.conditions.jsonld"}[fmt_.value]
+            text = render_exports(built.graph, proj)[name]
         if out is None:
             typer.echo(text, nl=False)
         else:

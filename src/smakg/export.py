@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -10,7 +9,11 @@ from pathlib import Path
 from rdflib import Graph
 from rdflib.plugins.serializers.nt import _nt_row
 
+from . import __version__
 from .errors import BadInputError
+from .jsonld_flat import dumps, read_context, to_flat
+from .jsonld_framed import to_conditions
+from .schemaorg import download_url
 from .turtle import serialize
 from .vocab import PREFIXES
 
@@ -24,42 +27,24 @@ def to_ntriples(graph: Graph) -> str:
 
 
 def load_context(path: Path) -> dict:
-    """The JSON-LD context document (``{"@context": {...}}``), read locally."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BadInputError(f"{path}: JSON-LD context not found") from None
-    except json.JSONDecodeError as exc:
-        raise BadInputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("@context"), dict):
-        raise BadInputError(f"{path}: a context file must be an object with an inline \"@context\" object")
-    return doc
-
-
-def _canonical(value):
-    """Sort keys, and the members of every unordered JSON-LD array, so the bytes never vary."""
-    if isinstance(value, dict):
-        return {k: _canonical(v) for k, v in sorted(value.items())}
-    if isinstance(value, list):
-        items = [_canonical(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return value
+    """The JSON-LD context document (``{"@context": {...}}``), read locally and checked by pyld."""
+    return read_context(path)
 
 
 def to_jsonld(graph: Graph, context: dict) -> str:
-    """Compact JSON-LD 1.1 with the context inline and a flat, sorted ``@graph`` (the data has no lists)."""
-    ctx = context["@context"]
-    text = graph.serialize(format="json-ld", context=ctx, auto_compact=False)
-    doc = json.loads(text)
-    nodes = doc.get("@graph", [doc] if "@id" in doc or "id" in doc else [])
-    nodes = [{k: v for k, v in n.items() if k != "@context"} for n in nodes]
-    nodes = sorted((_canonical(n) for n in nodes), key=lambda n: str(n.get("id", n.get("@id", ""))))
-    out = {"@context": ctx, "@graph": nodes}
-    return json.dumps(out, indent=1, ensure_ascii=False) + "\n"
+    """Compact JSON-LD 1.1 with the context inline and a flat, sorted ``@graph`` (pyld's compaction)."""
+    return to_flat(graph, context)
 
 
-def to_context(context: dict) -> str:
-    return json.dumps(context, indent=2, ensure_ascii=False) + "\n"
+def to_conditions_jsonld(graph: Graph, context: dict, frame: dict, *, source: str = "the frame") -> str:
+    """One framed JSON-LD document per condition, then the nodes they do not hold, the context inline."""
+    return to_conditions(graph, context, frame, source=source)
+
+
+def to_context(context: dict, version: str = __version__) -> str:
+    """The published context document: the same ``@context`` bytes as every export, named by its release."""
+    return dumps({"@context": context["@context"], "id": str(download_url("context.jsonld", version)),
+                  "version": version})
 
 
 def write_all(outputs: dict[str, str], out_dir: Path) -> list[Path]:

@@ -1,4 +1,5 @@
-"""The canonical form of curated Turtle (ontology/ and shapes/): ``smakg fmt`` writes it, ``--check`` tests it."""
+"""The canonical form of curated Turtle (ontology/ and shapes/) and of the JSON-LD context (whose bytes every
+export embeds): ``smakg fmt`` writes it, ``--check`` tests it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 from rdflib import Graph
 
 from .export import write_one
+from .jsonld_flat import dumps
+from .jsonld_offline import read_jsonld
 from .load import discover, new_graph, parse_turtle_text, read_text
 from .turtle import serialize
 
@@ -20,7 +23,10 @@ class FmtResult:
 
 
 def canonical(path: Path) -> tuple[str, str]:
-    """The file's current text and its canonical text (same triples, same declared prefixes)."""
+    """The file's current text and its canonical text (same triples, same declared prefixes; for a JSON-LD
+    context, the same JSON in the byte form of the exports)."""
+    if path.suffix == ".jsonld":
+        return read_text(path), dumps(read_jsonld(path, "the JSON-LD context"))
     text = read_text(path)
     graph: Graph = new_graph()
     prefixes = parse_turtle_text(text, str(path), graph, {})
@@ -28,7 +34,8 @@ def canonical(path: Path) -> tuple[str, str]:
 
 
 def curated_files(root: Path) -> list[Path]:
-    return discover([root / "ontology", root / "shapes"])
+    context = root / "ontology" / "context.jsonld"
+    return discover([root / "ontology", root / "shapes"]) + ([context] if context.is_file() else [])
 
 
 def fmt(paths: Sequence[Path], *, check: bool) -> list[FmtResult]:

@@ -1,8 +1,17 @@
-"""A JSON-LD document loader for pyld that never touches the network: every remote URL is refused."""
+"""JSON-LD without the network: a pyld document loader that refuses every URL, and a reader for the JSON-LD
+files smakg is given (its context, frames, an integrator's own) that refuses remote references up front."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from pyld import jsonld
+
+from .errors import BadInputError
+from .load import read_text
+
+REMOTE_SCHEMES = ("http://", "https://", "//")
 
 
 def offline_loader(url: str, options: dict | None = None) -> dict:
@@ -10,3 +19,54 @@ def offline_loader(url: str, options: dict | None = None) -> dict:
     raise jsonld.JsonLdError(
         f"offline: refusing to load {url!r}; embed the context inline (smakg never fetches anything)",
         "jsonld.LoadDocumentError", {"url": url, "reason": "offline"}, code="loading document failed")
+
+
+def remote_references(value: object, path: str = "$") -> list[tuple[str, str]]:
+    """Every ``@context`` or ``@import`` that names a document to load, as (JSON path, reference).
+
+    >>> remote_references({"@context": ["https://schema.org/", {"a": "http://x/a"}]})
+    [('$.@context[0]', 'https://schema.org/')]
+    """
+    found: list[tuple[str, str]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}"
+            if key in ("@context", "@import"):
+                items = item if isinstance(item, list) else [item]
+                for i, ref in enumerate(items):
+                    spot = f"{where}[{i}]" if isinstance(item, list) else where
+                    if isinstance(ref, str):
+                        found.append((spot, ref))
+                    else:
+                        found.extend(remote_references(ref, spot))
+            else:
+                found.extend(remote_references(item, where))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found.extend(remote_references(item, f"{path}[{i}]"))
+    return found
+
+
+def read_jsonld(path: Path, what: str, *, top_level_list: bool = False) -> dict:
+    """A JSON-LD file as a JSON object (or a list of them, if allowed); a parse error names the line, a context
+    URL is refused before any processor sees it (no request is ever made)."""
+    text = read_text(path)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInputError(f"{path}:{exc.lineno}:{exc.colno}: {what} is not valid JSON: {exc.msg}",
+                            hint="fix the JSON at that line (a trailing comma or a missing quote is the usual cause)"
+                            ) from None
+    if not isinstance(doc, dict) and not (top_level_list and isinstance(doc, list)):
+        kind = {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(doc), "number")
+        raise BadInputError(f"{path}: {what} must be a JSON object, found a JSON {kind}")
+    refs = remote_references(doc)
+    if refs:
+        spot, ref = refs[0]
+        kind = "a remote context" if ref.startswith(REMOTE_SCHEMES) else "a context reference"
+        raise BadInputError(
+            f"{path}: {what} names {kind} at {spot}: {ref!r}; smakg never loads documents (no network, no files "
+            "named inside JSON-LD)",
+            hint="put the context inline as a JSON object (copy dist/context.jsonld's \"@context\"), "
+                 "or leave \"@context\" out where smakg supplies its own")
+    return doc

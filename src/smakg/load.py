@@ -118,12 +118,16 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_files(paths: Sequence[Path], *, into: Loaded | None = None) -> Loaded:
-    """Parse every Turtle file into one graph. Files are read in sorted order so results never depend
-    on the order given."""
+    """Parse every Turtle file (and JSON-LD file, ``.jsonld``/``.json``) into one graph. Files are read in sorted
+    order so results never depend on the order given."""
     loaded = into or Loaded(graph=new_graph())
     for path in sorted(set(paths), key=lambda p: str(p)):
-        text = read_text(path)
         name = str(path)
-        loaded.prefixes[name] = parse_turtle_text(text, name, loaded.graph, loaded.locations)
+        if path.suffix in (".jsonld", ".json"):
+            from .jsonld_input import parse_jsonld_file  # JSON-LD given to a command (smakg validate X.jsonld)
+
+            loaded.prefixes[name] = parse_jsonld_file(path, loaded.graph, loaded.locations)
+        else:
+            loaded.prefixes[name] = parse_turtle_text(read_text(path), name, loaded.graph, loaded.locations)
         loaded.files.append(name)
     return loaded

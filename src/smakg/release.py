@@ -20,7 +20,7 @@ from .describe import CODE_LICENSE, DATA_LICENSE, partition_iri
 from .errors import DataError
 from .load import new_graph
 from .turtle import serialize
-from .vocab import BASE, DATASET, DCAT, PAV, PREFIXES, SCHEMA, SMAKG, SPDX
+from .vocab import BASE, DATASET, DCAT, PAV, PREFIXES, RELEASE, SCHEMA, SMAKG, SPDX
 
 NAME = "void.ttl"
 VOCABULARY = URIRef(BASE + "vocab")
@@ -127,7 +127,7 @@ def _distributions(files: dict[str, str], out: Graph, ds: URIRef, release: Relea
         mime, standard = media_type(name)
         dist = URIRef(f"{DATASET}/distribution/{name}")
         checksum = URIRef(f"{dist}/sha256")
-        url = URIRef(f"{BASE}release/{release.version}/{name}")
+        url = URIRef(f"{RELEASE}{release.version}/{name}")
         out.add((ds, DCAT.distribution, dist))
         if name.endswith((".nt", ".ttl")) and name.startswith("smakg."):
             out.add((ds, VOID.dataDump, url))

@@ -45,6 +45,7 @@ STMT = Namespace(ID + "statement/")
 EV = Namespace(ID + "evidence/")
 SEL = Namespace(ID + "selector/")
 DATASET = ID.rstrip("/") + "/dataset"
+RELEASE = BASE + "release/"  # a release's files: {RELEASE}{version}/{file} (void.ttl's dcat:downloadURL)
 
 # The one prefix map. Order matters only for output: longest namespace wins when compressing.
 PREFIXES: dict[str, str] = {
