@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyshacl
@@ -37,6 +37,7 @@ _SEVERITY = {SH.Violation: VIOLATION, SH.Warning: WARNING, SH.Info: INFO}
 class Shapes:
     graph: Graph
     files: list[str]
+    locations: dict[Node, Location] = field(default_factory=dict)
 
 
 def load_shapes(shapes_dir: Path) -> Shapes:
@@ -48,7 +49,7 @@ def load_shapes(shapes_dir: Path) -> Shapes:
     if not files:
         raise BadInputError(f"{shapes_dir}: no *.ttl shape files")
     loaded = load_files(files)
-    return Shapes(loaded.graph, loaded.files)
+    return Shapes(loaded.graph, loaded.files, loaded.locations)
 
 
 def show(node: Node | None) -> str | None:
