@@ -1,8 +1,8 @@
 """Reports that CI systems read: GitHub Actions annotations, JUnit XML and SARIF 2.1.0.
 
 Each points at the curated file and line of the offending node, as a path relative to the repository root
-(``GITHUB_WORKSPACE`` when set, else the nearest folder above the working directory holding ``.git``, else the
-working directory), so the annotation lands on the line a curator edited.
+(the nearest folder at or above the working directory holding ``.git``, else ``GITHUB_WORKSPACE`` when set, else
+the working directory), so the annotation lands on the line a curator edited.
 """
 
 from __future__ import annotations
@@ -32,15 +32,14 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 
 
 def repo_root(cwd: Path | None = None) -> Path:
-    """The repository root that CI systems resolve report paths against."""
-    workspace = os.environ.get("GITHUB_WORKSPACE")
-    if workspace:
-        return Path(workspace).resolve()
+    """The repository root that CI systems resolve report paths against (a checkout may sit in a folder of
+    ``GITHUB_WORKSPACE``, so the ``.git`` folder decides first)."""
     here = (cwd or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / ".git").exists():
             return folder
-    return here
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    return Path(workspace).resolve() if workspace else here
 
 
 def relative_path(location: Location | None, root: Path) -> str | None:
