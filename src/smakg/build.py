@@ -10,10 +10,11 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from . import biolink, checks, export, release, sssom
+from .catalog import shape_rules
 from .condition_schema import check_documents, read_schema, schema_text
 from .describe import DATA_LICENSE, describe
 from .errors import BadInputError
-from .expand import expand
+from .expand import CLAIM_SHAPE, NO_BLANK_NODES, expand
 from .findings import Finding, Outcome
 from .jsonld_flat import dumps
 from .jsonld_framed import framed, read_frame
@@ -105,17 +106,21 @@ def validate_built(built: Built, project: Project, *, sources_dir: Path | None =
                    table: Path | None = None) -> Outcome:
     """Shapes plus the Python checks; quotes and identifiers too when their inputs are given."""
     outcome = Outcome()
+    shapes = load_shapes(project.shapes)
+    outcome.add_rules([CLAIM_SHAPE, NO_BLANK_NODES, *shape_rules(shapes), checks.RULE])
     outcome.extend(built.findings)
-    outcome.extend(run_shacl(built.graph, load_shapes(project.shapes), built.locations))
+    outcome.extend(run_shacl(built.graph, shapes, built.locations))
     outcome.extend(checks.undeclared_iris(built.graph, built.vocabulary, built.locations))
     if sources_dir is not None:
         quotes = verify_quotes(built.graph, sources_dir, built.locations)
         outcome.extend(quotes.findings)
         outcome.checked.update(quotes.checked)
+        outcome.add_rules(list(quotes.rules.values()))
     if table is not None:
         xrefs = verify_xrefs(built.graph, table, built.locations)
         outcome.extend(xrefs.findings)
         outcome.checked.update(xrefs.checked)
+        outcome.add_rules(list(xrefs.rules.values()))
     return outcome
 
 

@@ -10,10 +10,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
-from .findings import VIOLATION, Finding
+from .findings import VIOLATION, Finding, Rule
 from .load import Location
 from .validate import show
 from .vocab import DERIVED_KINDS, ID, SMAKG
+
+RULE = Rule("smakg:check/declared-iris", "Every smakg entity IRI used anywhere is declared (has an rdf:type), "
+            "every smakg vocabulary term is defined in ontology/smakg.ttl, and no IRI is relative (resolved "
+            "against a local file).")
 
 
 def _kind(iri: str) -> str | None:
@@ -47,7 +51,7 @@ def undeclared_iris(graph: Graph, vocabulary: Graph, locations: Mapping[Node, Lo
                                                       str(sp[0]), str(sp[1])))
         subject, prop = ranked[0]
         findings.append(Finding(
-            VIOLATION, show(node) or str(node), problems[node] or "", "smakg:check/declared-iris",
+            VIOLATION, show(node) or str(node), problems[node] or "", RULE.name,
             path=show(prop), value=f"used by {show(subject)}", location=locations.get(subject) or locations.get(node)))
     return findings
 

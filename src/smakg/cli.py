@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from . import __version__, export
+from . import __version__, ci_report, export
 from .build import Project, build_graph, read_export_inputs, render_exports, render_jsonld, validate_built
 from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, BadInputError, SmakgError
 from .findings import Outcome
@@ -37,6 +37,15 @@ class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     turtle = "turtle"
+    github = "github"
+    junit = "junit"
+    sarif = "sarif"
+
+
+class ShapesFormat(StrEnum):
+    table = "table"
+    markdown = "markdown"
+    json = "json"
 
 
 class ExportFormat(StrEnum):
@@ -75,6 +84,8 @@ def _print_outcome(outcome: Outcome, fmt_: ReportFormat, strict: bool, out: Path
         text = to_json(outcome, strict=strict)
     elif fmt_ is ReportFormat.turtle:
         text = to_turtle(outcome, strict=strict)
+    elif fmt_ in (ReportFormat.github, ReportFormat.junit, ReportFormat.sarif):
+        text = ci_report.render(fmt_.value, outcome, root=ci_report.repo_root(), strict=strict)
     else:
         body = to_text(outcome, style=typer.style if out is None and sys.stdout.isatty() else None)
         text = (body + "\n" if body else "") + summary(outcome, strict=strict) + "\n"
@@ -128,7 +139,10 @@ def build(
 def validate(
     files: Annotated[list[Path] | None, typer.Argument(help="Turtle files or folders to validate instead of "
                                                        "ontology/kb (claims or built graphs).")] = None,
-    fmt_: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
+    fmt_: Annotated[ReportFormat, typer.Option("--format", help="Report format: text for people; json, turtle (the "
+                                               "SHACL report graph); github (Actions annotations), junit (JUnit "
+                                               "XML), sarif (SARIF 2.1.0, code scanning) for CI.")
+                    ] = ReportFormat.text,
     strict: StrictOpt = False,
     with_kb: Annotated[bool, typer.Option("--with-kb", help="Validate FILES together with ontology/kb.")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the report to this file.")] = None,
@@ -138,9 +152,12 @@ def validate(
 ) -> None:
     """Validate the knowledge base (or FILES) against shapes/ and the Python checks.
 
-    Exit 0 conforms, 1 violations (or warnings with --strict), 2 bad input. Example:
+    Exit 0 conforms, 1 violations (or warnings with --strict), 2 bad input. CI formats point at the file and
+    line to fix, relative to the repository root. Examples:
 
         smakg validate my-claims.ttl --with-kb --format json
+
+        smakg validate --format sarif --out smakg.sarif
     """
 
     def body() -> int:
@@ -382,6 +399,25 @@ def fmt_cmd(
         if check and changed:
             _err("run `smakg fmt` to rewrite them in canonical form")
             return EXIT_VIOLATIONS
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command()
+def shapes(
+    fmt_: Annotated[ShapesFormat, typer.Option("--format", help="table (terminal), markdown or json.")
+                    ] = ShapesFormat.table,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """List every shape in shapes/: its target, its constraints and their severity (what CI checks).
+
+    Example:  smakg shapes --format markdown
+    """
+    from .catalog import render
+
+    def body() -> int:
+        typer.echo(render(Project(project).shapes, fmt_.value), nl=False)
         return EXIT_OK
 
     _run(body)

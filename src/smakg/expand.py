@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from rdflib.term import Node
 
-from .findings import VIOLATION, Finding
+from .findings import VIOLATION, Finding, Rule
 from .load import Loaded, Location, new_graph
 from .vocab import ECO, EV, OA, OBOINOWL, SEL, SMAKG, STMT
 
@@ -24,6 +24,10 @@ _CLAIM_KEYS = {
     RDF.type, RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom, OA.exact, OA.prefix, OA.suffix,
     DCTERMS.references, SMAKG.evidenceType, RDFS.comment, SMAKG.synonymScope, OBOINOWL.hasSynonymType,
 }
+CLAIM_SHAPE = Rule("smakg:check/claim-shape", "A claim (smakg:Claim) has exactly one rdf:subject, rdf:predicate "
+                   "and rdf:object (subject and predicate IRIs), its source and quote, and no other property.")
+NO_BLANK_NODES = Rule("smakg:check/no-blank-nodes", "No blank node outside a smakg:Claim block: every node the "
+                      "exports carry has an IRI.")
 ECO_STATED = ECO["0000303"]
 ECO_STATED_WITH_REFERENCE = ECO["0000304"]
 ECO_IMPORTED = ECO["0000311"]
@@ -74,7 +78,7 @@ def expand(loaded: Loaded) -> Expanded:
             bnode = s if isinstance(s, BNode) else o
             result.findings.append(Finding(
                 VIOLATION, _show(bnode, loaded), "blank node outside a smakg:Claim block: give the node an IRI "
-                "(exports carry no blank nodes)", "smakg:check/no-blank-nodes", path=p.n3(),
+                "(exports carry no blank nodes)", NO_BLANK_NODES.name, path=p.n3(),
                 location=loaded.where(bnode) or loaded.where(s)))
             continue
         out.add((s, p, o))
@@ -97,7 +101,7 @@ def _expand_claim(src: Graph, claim: Node, where: Location | None, result: Expan
         if len(values) != 1:
             result.findings.append(Finding(
                 VIOLATION, f"claim at {where}" if where else str(claim),
-                f"a claim needs exactly one {name}; it has {len(values)}", "smakg:check/claim-shape",
+                f"a claim needs exactly one {name}; it has {len(values)}", CLAIM_SHAPE.name,
                 path=name, location=where))
             return
         parts[name] = values[0]
@@ -105,11 +109,11 @@ def _expand_claim(src: Graph, claim: Node, where: Location | None, result: Expan
     for prop in sorted({pp for pp in src.predicates(claim, None)} - _CLAIM_KEYS):
         result.findings.append(Finding(
             VIOLATION, f"claim at {where}" if where else str(claim),
-            f"unknown property {prop.n3()} on a claim", "smakg:check/claim-shape", path=prop.n3(), location=where))
+            f"unknown property {prop.n3()} on a claim", CLAIM_SHAPE.name, path=prop.n3(), location=where))
     if isinstance(s, Literal) or not isinstance(p, URIRef):
         result.findings.append(Finding(
             VIOLATION, f"claim at {where}", "a claim's subject and predicate must be IRIs",
-            "smakg:check/claim-shape", location=where))
+            CLAIM_SHAPE.name, location=where))
         return
 
     stmt = statement_iri(s, p, o)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -48,7 +49,9 @@ def to_context(context: dict, version: str = __version__) -> str:
 
 
 def write_all(outputs: dict[str, str], out_dir: Path) -> list[Path]:
-    """Write every file or none: all go to temporary files first, then each is renamed into place."""
+    """Write every file or none: all go to temporary files first, then each is renamed into place. On any
+    failure no temporary file stays behind, and a directory this call created is removed again."""
+    created = not out_dir.exists()
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -58,17 +61,22 @@ def write_all(outputs: dict[str, str], out_dir: Path) -> list[Path]:
     try:
         for name, text in sorted(outputs.items()):
             fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            temps.append((Path(tmp), out_dir / name))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
             os.chmod(tmp, 0o644)
-            temps.append((Path(tmp), out_dir / name))
         for tmp, final in temps:
             os.replace(tmp, final)
-    except OSError as exc:
+    except BaseException as exc:  # whatever went wrong (a full disk, an unencodable character, Ctrl-C)
         for tmp, _ in temps:
             tmp.unlink(missing_ok=True)
-        raise BadInputError(f"{out_dir}: cannot write the exports ({exc.strerror})",
-                            hint="make the directory writable or choose another --out") from None
+        if created:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+        if isinstance(exc, OSError):
+            raise BadInputError(f"{out_dir}: cannot write the exports ({exc.strerror})",
+                                hint="make the directory writable or choose another --out") from None
+        raise
     return [final for _, final in temps]
 
 

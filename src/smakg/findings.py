@@ -31,12 +31,38 @@ class Finding:
                 self.path or "", self.value or "", self.message)
 
 
+@dataclass(frozen=True)
+class Rule:
+    """A rule that was run (a shape or a Python check), named as its findings name it: what it demands, its
+    default severity, where it is written, and its constraints in words (for reports that list every rule)."""
+
+    name: str
+    description: str
+    severity: str = VIOLATION
+    location: Location | None = None
+    constraints: tuple[str, ...] = ()
+
+
 @dataclass
 class Outcome:
-    """The findings of a run, with the counts that decide the exit code."""
+    """The findings of a run, with the counts that decide the exit code, and the rules that were run."""
 
     findings: list[Finding] = field(default_factory=list)
     checked: dict[str, int] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+    def add_rules(self, rules: list[Rule]) -> None:
+        """Record rules that were run; two shapes of the same name (say a violation and a warning on one path)
+        become one rule with the most severe severity."""
+        for rule in rules:
+            known = self.rules.get(rule.name)
+            if known is not None:
+                severity = min(known.severity, rule.severity, key=lambda s: SEVERITY_ORDER.get(s, 9))
+                description = known.description if rule.description in known.description else (
+                    f"{known.description} {rule.description}".strip())
+                rule = Rule(rule.name, description, severity, known.location or rule.location,
+                            known.constraints + tuple(c for c in rule.constraints if c not in known.constraints))
+            self.rules[rule.name] = rule
 
     def add(self, finding: Finding) -> None:
         self.findings.append(finding)

@@ -7,11 +7,12 @@ is on, so any report can point a curator at ``file:line``.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax, RDFSink, SinkParser
 from rdflib.term import Node
 
@@ -20,6 +21,9 @@ from .errors import BadInputError
 # rdflib logs a traceback for every ill-typed literal (say "2025-10-35"^^xsd:date); the shapes report those
 # as violations with file and line instead.
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+
+# A \uD800-style escape decodes to a lone surrogate: not a Unicode character, and no UTF-8 file can hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -56,6 +60,12 @@ class _TrackingSink(RDFSink):
         self.locations = locations
 
     def makeStatement(self, quadruple, why=None) -> None:
+        for term in quadruple[1:]:
+            if isinstance(term, Literal | URIRef) and _SURROGATE.search(term):
+                line = self.parser.lines + 1 if self.parser is not None else 0
+                raise BadInputError(
+                    f"{self.file}:{line}: a \\uD800-\\uDFFF escape (a lone surrogate) is not a Unicode character",
+                    hint="write the character itself, or a \\U0001F600-style escape for characters beyond U+FFFF")
         super().makeStatement(quadruple, why)
         _f, _p, s, _o = quadruple
         subject = self.normalise(_f, s)
@@ -76,7 +86,7 @@ def parse_turtle_text(
     parser = SinkParser(sink, baseURI=Path(file).resolve().as_uri(), turtle=True)
     sink.parser = parser
     try:
-        parser.loadBuf(text)
+        parser.loadBuf(text.removeprefix("\ufeff"))  # a byte order mark is no Turtle, but editors write one
     except BadSyntax as exc:
         line = exc.lines + 1
         lines = text.splitlines()
@@ -85,8 +95,16 @@ def parse_turtle_text(
             f"{file}:{line}: Turtle syntax error: {exc._why}" + (f"\n  near: {shown[:120]}" if shown else ""),
             hint="fix the Turtle at that line (an undeclared prefix needs an @prefix line at the top)",
         ) from None
+    except RecursionError:  # rdflib's parser recurses once per nested list or blank node
+        raise BadInputError(
+            f"{file}:{parser.lines + 1}: Turtle nested too deeply (lists or [ ] blank nodes inside each other, "
+            "more than about a hundred levels)", hint="flatten the structure: give the inner nodes IRIs") from None
+    except IndexError:  # rdflib's tokenizer reads past the end of a text cut short ("@", "@pre")
+        raise BadInputError(f"{file}:{parser.lines + 1}: Turtle syntax error: the file ends in the middle of a "
+                            "directive or statement", hint="complete or remove the last statement") from None
     except (ValueError, TypeError, AssertionError) as exc:  # rdflib raises these for some malformed terms
-        raise BadInputError(f"{file}: Turtle could not be read: {exc}", hint="fix the Turtle in that file") from None
+        raise BadInputError(f"{file}:{parser.lines + 1}: Turtle could not be read: {exc}",
+                            hint="fix the Turtle at that line") from None
     return {str(k): str(v) for k, v in parser._bindings.items()}
 
 

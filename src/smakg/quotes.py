@@ -16,12 +16,14 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from .errors import BadInputError
-from .findings import INFO, VIOLATION, WARNING, Finding, Outcome
+from .findings import INFO, VIOLATION, WARNING, Finding, Outcome, Rule
 from .load import Location
 from .validate import show
 from .vocab import OA, SMAKG
 
 RULE = "smakg:check/quote-in-source"
+QUOTE_RULE = Rule(RULE, "Every quote (oa:exact, with oa:prefix and oa:suffix) occurs verbatim, once, in its source "
+                  "document, and every document file matches its recorded SHA-256 (checked with --sources-dir).")
 _CONTEXT = 60
 
 
@@ -73,6 +75,7 @@ def verify_quotes(graph: Graph, sources_dir: Path, locations: Mapping[Node, Loca
         outcome.add(Finding(severity, show(evidence) or "", message, RULE, path="oa:exact", value=show(exact),
                             location=locations.get(evidence)))
     outcome.checked = {"quotes": checked, "found": found}
+    outcome.add_rules([QUOTE_RULE])
     return outcome
 
 

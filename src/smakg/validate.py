@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyshacl
+from pyparsing import ParseBaseException
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
+from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
 from . import sparqlcache
@@ -31,12 +35,15 @@ SHACL_SETTINGS: Mapping[str, object] = {
     "do_owl_imports": False,  # never fetch anything
 }
 _SEVERITY = {SH.Violation: VIOLATION, SH.Warning: WARNING, SH.Info: INFO}
+# pyshacl logs its own errors to stderr; smakg reports them once, as one paragraph naming the shape (below).
+logging.getLogger("pyshacl-validate").disabled = True
 
 
 @dataclass
 class Shapes:
     graph: Graph
     files: list[str]
+    locations: dict[Node, Location] = field(default_factory=dict)
 
 
 def load_shapes(shapes_dir: Path) -> Shapes:
@@ -48,7 +55,7 @@ def load_shapes(shapes_dir: Path) -> Shapes:
     if not files:
         raise BadInputError(f"{shapes_dir}: no *.ttl shape files")
     loaded = load_files(files)
-    return Shapes(loaded.graph, loaded.files)
+    return Shapes(loaded.graph, loaded.files, loaded.locations)
 
 
 def show(node: Node | None) -> str | None:
@@ -98,8 +105,50 @@ def rule_name(shapes: Graph, shape: Node) -> str:
 def run_shacl(data: Graph, shapes: Shapes, locations: Mapping[Node, Location]) -> list[Finding]:
     """Validate ``data`` with pyshacl; one Finding per validation result."""
     sparqlcache.install()
-    _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes.graph, **SHACL_SETTINGS)
+    try:
+        _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes.graph, **SHACL_SETTINGS)
+    except (ReportableRuntimeError, re.error, ParseBaseException) as exc:  # a broken shape, not broken data
+        raise BadInputError(shape_problem(shapes, exc), hint="fix that shape; `smakg shapes` lists every shape "
+                            "with its constraints") from None
     return findings_from_report(report, shapes.graph, locations)
+
+
+def shape_problem(shapes: Shapes, exc: Exception) -> str:
+    """Say which shape pyshacl could not load, and where it is written: a regular expression that does not
+    compile, a SPARQL query that does not parse, or else the first result of SHACL's own shapes (SHACL-SHACL)."""
+    from pyshacl.entrypoints import meta_validate
+
+    g = shapes.graph
+
+    def where(node: Node) -> str:
+        loc = shapes.locations.get(node)
+        return str(loc) if loc else ", ".join(shapes.files)
+
+    for shape, pattern in sorted(g.subject_objects(SH.pattern), key=str):
+        try:
+            re.compile(str(pattern))
+        except re.error as error:
+            return (f"{where(shape)}: {rule_name(g, shape)}: sh:pattern {str(pattern)!r} is not a regular "
+                    f"expression ({error})")
+    for constraint, query in sorted((*g.subject_objects(SH.select), *g.subject_objects(SH.ask)), key=str):
+        try:
+            parseQuery(str(query))
+        except ParseBaseException as error:
+            owner = g.value(None, SH.sparql, constraint)
+            name = rule_name(g, owner) if owner is not None else "a SPARQL constraint"
+            return f"{where(constraint)}: {name}: the SPARQL query does not parse ({_clean(str(error))})"
+    conforms, report, _text = meta_validate(g, inference="none", max_validation_depth=40)
+    if not conforms:
+        located = [(shapes.locations.get(report.value(r, SH.focusNode)) or Location("~", 0), str(
+            report.value(r, SH.resultMessage)), r) for r in report.subjects(RDF.type, SH.ValidationResult)]
+        for _loc, _message, result in sorted(located, key=lambda x: (x[0], x[1])):
+            focus = report.value(result, SH.focusNode)
+            message = report.value(result, SH.resultMessage)
+            path = report.value(result, SH.resultPath)
+            shown = rule_name(g, focus) if focus is not None and (focus, None, None) in g else show(focus)
+            return (f"{where(focus) if focus is not None else ', '.join(shapes.files)}: {shown}: not valid SHACL"
+                    + (f" ({show(path)}: {_clean(str(message))})" if message is not None else ""))
+    return f"{', '.join(shapes.files)}: the shapes could not be loaded: {_clean(str(exc))}"
 
 
 def findings_from_report(report: Graph, shapes: Graph, locations: Mapping[Node, Location]) -> list[Finding]:

@@ -18,12 +18,14 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from .errors import BadInputError
-from .findings import VIOLATION, Finding, Outcome
+from .findings import VIOLATION, Finding, Outcome, Rule
 from .load import Location
 from .validate import show
 from .vocab import BIBO, HP, OA, PREFIXES, SMAKG, compress_iri
 
 RULE = "smakg:check/verified-identifier"
+XREF_RULE = Rule(RULE, "Every imported cross-reference, approved name, DOI, PMID and HPO term is a row marked verified "
+                 "in the identifier table, quoted with that row's label and citing its release (checked with --table).")
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 # how the reference table spells our prefixes
 _TABLE_PREFIX = {"Orphanet": "ORPHA"}
@@ -129,5 +131,6 @@ def verify_xrefs(graph: Graph, table: Path, locations: Mapping[Node, Location]) 
             if (prefix, str(value)) not in rows:
                 fail(source, f"{prefix} {value} is not a verified row of the reference table", value)
     outcome.checked = {"identifiers": checked}
+    outcome.add_rules([XREF_RULE])
     return outcome
 
