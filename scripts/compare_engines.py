@@ -24,11 +24,16 @@ def main() -> int:
     sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
     from smakg.build import Project, build_graph
     from smakg.engines import STANDARD_SETTINGS, Pyshacl, Rudof, compare
+    from smakg.errors import SmakgError
     from smakg.validate import load_shapes
 
     shapes = load_shapes(ROOT / "shapes").graph
     graph = build_graph(Project(ROOT)).graph
-    engines = (Pyshacl(shapes, STANDARD_SETTINGS), Rudof(shapes))
+    try:
+        engines = (Pyshacl(shapes, STANDARD_SETTINGS), Rudof(shapes))
+    except SmakgError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
     print(f"real knowledge base: {len(graph)} triples, {len(shapes)} shape triples")
     runs = {e.name: [e.validate(graph) for _ in range(args.runs + 1)] for e in engines}
     for name, each in runs.items():

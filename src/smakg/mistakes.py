@@ -9,6 +9,7 @@ curator would confuse, never placeholders that no validation could accept.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -39,11 +40,12 @@ PHENOTYPE_XREF = Rule("shp:Phenotype › " + _ALL_MATCHES, "Node")  # a phenotyp
 LOCUS_XONE = Rule("shp:ChromosomeLocus", "Xone")
 
 
+LABEL_RULES = ("shp:label-one", "shp:Gene › rdfs:label")  # a gene's label has rules of its own
+
+
 def _either(names: Iterable[str], component: str) -> tuple[Rule, ...]:
+    """The same component of any of the named rules (the one that applies depends on the target's class)."""
     return tuple(Rule(name, component) for name in names)
-
-
-LABEL_RULES = ("shp:label-one", "shp:Gene › rdfs:label")
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -154,11 +156,8 @@ def typo(iri: Node) -> URIRef:
     text = str(iri)
     cut = max(text.rfind("/"), text.rfind("#"), text.rfind("_")) + 1
     local = text[cut:]
-    i = max(0, len(local) // 2 - 1)
-    swapped = local[:i] + local[i + 1:i + 2] + local[i:i + 1] + local[i + 2:]
-    if swapped == local:
-        swapped = local[:i] + local[i] + local[i:]
-    return URIRef(text[:cut] + swapped)
+    swapped = swap_letters(local)
+    return URIRef(text[:cut] + (swapped if swapped != local else misspell(local)))
 
 
 def misspell(text: str) -> str:
@@ -246,8 +245,6 @@ def untyped_date(graph: Graph, source: Node) -> None:
 
 
 def next_day(graph: Graph, source: Node) -> None:
-    import datetime as dt
-
     day = graph.value(source, SMAKG.releaseDate).toPython() + dt.timedelta(days=1)
     graph.set((source, SMAKG.releaseDate, Literal(day.isoformat(), datatype=XSD.date)))
 
