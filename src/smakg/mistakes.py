@@ -447,7 +447,7 @@ KINDS: list[Kind] = [
       lambda g: claims(g, SKOS.altLabel), put(RDF.object, lambda g, n, o: _relit(o, lang="en"))),
     K("alias-repeats-label", "an alias that repeats the entity's own label",
       (R("shp:alias-not-label", "Disjoint"),), lambda g: instances(g, *ENTITY_CLASSES),
-      new_claim_for(lambda g, n: n, label_of)),
+      new_claim_for(lambda g, n: n, label_of), group=by_class),
     K("alias-of-two-conditions", "one alias given to two conditions", (R("shp:AliasUnique", "SPARQL"),),
       lambda g: claims(g, SKOS.altLabel, subject_class=SMAKG.Condition),
       new_claim_for(lambda g, n: another(g, SMAKG.Condition, g.value(n, RDF.subject)),

@@ -164,7 +164,7 @@ class Report:
         if self.constraints:
             idle = sorted(self.constraints - self.exercised())
             lines.append(f"shape constraints that fired on a mutant: {len(self.exercised())}/{len(self.constraints)}"
-                         + (f"; never: {', '.join(map(_short, idle))}" if idle else ""))
+                         + (f"; never: {', '.join(map(_short, idle))}" if 0 < len(idle) <= 15 else ""))
         for m in self.failures():
             at = f" at {m.where}" if m.where else ""
             fired = ", ".join(m.caught_by) or "no rule"
