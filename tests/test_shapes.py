@@ -216,6 +216,13 @@ CASES: list[Case] = [
       "shp:label-one", V, "MinCount", "locus:hsa-chr12"),
     C("ChromosomeLocus.alias-clean#pattern", Add(claim("locus:hsa-chr11", "skos:altLabel", '"chr  11"')),
       "shp:alias-clean", V, "Pattern", "locus:hsa-chr11", AT_CHR11),
+    C("ChromosomeLocus.alias-not-label", Add(claim("locus:hsa-chr11", "skos:altLabel", '"chromosome 11"')),
+      "shp:alias-not-label", V, "Disjoint", "locus:hsa-chr11", AT_CHR11),
+    C("ClinicalCourse.alias-not-label", Add(claim("course:rapid-progression", "skos:altLabel",
+                                                  '"rapid progression of distal weakness after breathing '
+                                                  'difficulties start"')),
+      "shp:alias-not-label", V, "Disjoint", "course:rapid-progression",
+      "entities/courses.ttl@course:rapid-progression a"),
     C("ClinicalCourse.label-one#maxCount", Edit("entities/courses.ttl", 'within 2 years" .',
                                                 'within 2 years", "plateau" .'),
       "shp:label-one", V, "MaxCount", "course:disease-plateau"),
@@ -270,6 +277,8 @@ CASES: list[Case] = [
       "shp:ConditionCrossReferenced", W, "Or", "cond:new-condition"),
     C("DiagnosticMethod.label-one#pattern", Edit("entities/methods.ttl", '"muscle biopsy"', '" muscle biopsy"'),
       "shp:label-one", V, "Pattern", "method:muscle-biopsy"),
+    C("DiagnosticMethod.alias-not-label", Add(claim("method:muscle-biopsy", "skos:altLabel", '"muscle biopsy"')),
+      "shp:alias-not-label", V, "Disjoint", "method:muscle-biopsy", "entities/methods.ttl@method:muscle-biopsy a"),
     C("DiagnosticMethod.alias-clean#pattern", Add(claim("method:muscle-biopsy", "skos:altLabel", '"biopsy "')),
       "shp:alias-clean", V, "Pattern", "method:muscle-biopsy", "entities/methods.ttl@method:muscle-biopsy a"),
     # genes
@@ -311,6 +320,8 @@ CASES: list[Case] = [
       "shp:alias-clean", V, "Datatype", "gene:IGHMBP2", f"{GENES}@gene:IGHMBP2 a"),
     C("Gene.alias-not-label", Add(claim("gene:SMN1", "skos:altLabel", '"SMN1"')), "shp:alias-not-label", V,
       "Disjoint", "gene:SMN1", f"{GENES}@gene:SMN1 a"),
+    C("GeneSymbol.sparql:HGNC-symbol", Edit(GENES, 'rdfs:label "IGHMBP2"', 'rdfs:label "IGHMPB2"'),
+      "shp:GeneSymbol", V, "SPARQL", "gene:IGHMBP2", None, "is not the HGNC symbol IGHMBP2"),
     # phenotypes
     C("Phenotype.match.node", Edit(SMAUK, "object HP:0001212 ;", "object HP:0000007 ;"), "shp:Phenotype › (", V,
       "Node", "phen:fatty-finger-pads", "entities/phenotypes.ttl@phen:fatty-finger-pads a"),

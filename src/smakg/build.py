@@ -18,10 +18,10 @@ from .expand import CLAIM_SHAPE, NO_BLANK_NODES, expand
 from .findings import Finding, Outcome
 from .jsonld_flat import dumps
 from .jsonld_framed import framed, read_frame
-from .load import Location, discover, load_files
+from .load import Loaded, Location, discover, load_files
 from .quotes import verify_quotes
 from .schemaorg import describe_for_search
-from .validate import load_shapes, run_shacl
+from .validate import Shapes, load_shapes, run_shacl
 from .xrefs import verify_xrefs
 
 
@@ -89,6 +89,11 @@ def build_graph(project: Project, kb_files: Sequence[Path] | None = None) -> Bui
     if len(loaded.graph) == 0:
         raise BadInputError(f"{', '.join(loaded.files)}: the knowledge base is empty (no triples)",
                             hint="add entity and claim files under ontology/kb/")
+    return assemble(project, loaded)
+
+
+def assemble(project: Project, loaded: Loaded) -> Built:
+    """Expand the loaded knowledge base's claims, add the imports and the dataset description."""
     expanded = expand(loaded)
     imports = load_files(discover([project.imports]))
     vocabulary = load_files([project.vocabulary]).graph
@@ -103,10 +108,11 @@ def build_graph(project: Project, kb_files: Sequence[Path] | None = None) -> Bui
 
 
 def validate_built(built: Built, project: Project, *, sources_dir: Path | None = None,
-                   table: Path | None = None) -> Outcome:
-    """Shapes plus the Python checks; quotes and identifiers too when their inputs are given."""
+                   table: Path | None = None, shapes: Shapes | None = None) -> Outcome:
+    """Shapes plus the Python checks; quotes and identifiers too when their inputs are given. ``shapes``: the
+    project's shapes already loaded (by ``load_shapes``), for callers that validate many graphs."""
     outcome = Outcome()
-    shapes = load_shapes(project.shapes)
+    shapes = shapes or load_shapes(project.shapes)
     outcome.add_rules([CLAIM_SHAPE, NO_BLANK_NODES, *shape_rules(shapes), checks.RULE])
     outcome.extend(built.findings)
     outcome.extend(run_shacl(built.graph, shapes, built.locations))

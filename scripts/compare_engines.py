@@ -1,0 +1,77 @@
+"""Validate the real knowledge base with both SHACL engines (pyshacl and rudof) and print their times and whether
+they agree; with --fixtures, also every fixture of tests/test_shapes.py (figures, not a test: the test is
+tests/test_engines.py).
+
+    python scripts/compare_engines.py --runs 5 [--fixtures]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed validations of the real knowledge base")
+    parser.add_argument("--fixtures", action="store_true", help="also compare on every test_shapes fixture")
+    args = parser.parse_args()
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
+    from smakg.build import Project, build_graph
+    from smakg.engines import STANDARD_SETTINGS, Pyshacl, Rudof, compare
+    from smakg.errors import SmakgError
+    from smakg.validate import load_shapes
+
+    shapes = load_shapes(ROOT / "shapes").graph
+    graph = build_graph(Project(ROOT)).graph
+    try:
+        engines = (Pyshacl(shapes, STANDARD_SETTINGS), Rudof(shapes))
+    except SmakgError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    print(f"real knowledge base: {len(graph)} triples, {len(shapes)} shape triples")
+    runs = {e.name: [e.validate(graph) for _ in range(args.runs + 1)] for e in engines}
+    for name, each in runs.items():
+        warm = [r.seconds for r in each[1:]]
+        print(f"  {name:8} first {each[0].seconds:.3f} s, then median {statistics.median(warm):.3f} s "
+              f"(min {min(warm):.3f}) over {len(warm)} runs; conforms {each[0].conforms}, "
+              f"{len(each[0].results)} results")
+    difference = compare(runs["pyshacl"][0], runs["rudof"][0])
+    print("  identical results" if not difference else difference.describe("pyshacl", "rudof"))
+    if not args.fixtures:
+        return 1 if difference else 0
+
+    from test_shapes import CASES, PASSING, copy_project
+
+    fixtures: dict[str, object] = {}
+    for name, mutation in [*PASSING, *((c.id, c.mutation) for c in CASES)]:
+        if mutation not in fixtures.values():
+            fixtures[name] = mutation
+    same, differ, seconds = 0, [], {e.name: 0.0 for e in engines}
+    for name, mutation in fixtures.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            root = copy_project(Path(tmp))
+            mutation.apply(root)  # type: ignore[attr-defined]
+            fixture_graph = build_graph(Project(root)).graph
+        first, second = (e.validate(fixture_graph) for e in engines)
+        seconds["pyshacl"] += first.seconds
+        seconds["rudof"] += second.seconds
+        found = compare(first, second)
+        if found:
+            differ.append((name, found))
+        else:
+            same += 1
+    print(f"fixtures: identical results on {same} of {len(fixtures)} "
+          f"(pyshacl {seconds['pyshacl']:.1f} s, rudof {seconds['rudof']:.1f} s in all)")
+    for name, found in differ:
+        print(f"  {name}:\n    " + found.describe("pyshacl", "rudof").replace("\n", "\n    "))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
