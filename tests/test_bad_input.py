@@ -553,3 +553,33 @@ def test_validate_refuses_bad_json_ld_files(tmp_path: Path) -> None:
         result = invoke("validate", path, "--project", ROOT)
         assert result.exit_code == 2, (name, result.output)
         assert f"{path}" in result.stderr and message in result.stderr, (name, result.stderr)
+
+
+def test_validate_refuses_json_ld_keys_that_would_be_dropped(exports, tmp_path: Path) -> None:
+    """Without @vocab a misspelt key (or one from another version's context) expands to nothing: refused with the
+    line, instead of validating a graph that silently lost the value."""
+    doc = json.loads(exports["smakg.jsonld"])
+    node = next(n for n in doc["@graph"] if n["id"] == "gene:IGHMBP2")
+    node["lable"] = node.pop("label")
+    path = tmp_path / "typo.jsonld"
+    text = json.dumps(doc, indent=1)
+    path.write_text(text, encoding="utf-8")
+    line = text[:text.index('"lable"')].count("\n") + 1
+    result = invoke("validate", path, "--project", ROOT)
+    assert result.exit_code == 2, result.output
+    assert f"{path}:{line}: 1 key(s) the context does not define" in result.output and "lable" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_validate_refuses_an_export_of_another_version(exports, tmp_path: Path) -> None:
+    from smakg import __version__
+
+    doc = json.loads(exports["smakg.jsonld"])
+    dataset = next(n for n in doc["@graph"] if n.get("version") == __version__)
+    dataset["version"] = "0.0.1"
+    path = tmp_path / "old.jsonld"
+    path.write_text(json.dumps(doc, indent=1), encoding="utf-8")
+    result = invoke("validate", path, "--project", ROOT)
+    assert result.exit_code == 2, result.output
+    assert f"an export of smakg 0.0.1; this is smakg {__version__}" in result.output
+    assert "Traceback" not in result.output

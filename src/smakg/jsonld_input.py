@@ -46,9 +46,84 @@ def _line(text: str, iri: str, prefixes: dict[str, str]) -> int:
     return 1
 
 
+def _contexts(value, found: list[dict]) -> None:
+    """Every inline context object anywhere in the document (top level, nested, scoped in term definitions)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "@context":
+                for ctx in item if isinstance(item, list) else [item]:
+                    if isinstance(ctx, dict):
+                        found.append(ctx)
+                        for definition in ctx.values():
+                            _contexts(definition, found)
+            else:
+                _contexts(item, found)
+    elif isinstance(value, list):
+        for item in value:
+            _contexts(item, found)
+
+
+def _keys(value, out: set[str]) -> None:
+    """Every key of a node object (not inside a context, not a keyword, not inside a @value)."""
+    if isinstance(value, dict):
+        if "@value" in value:
+            return
+        for key, item in value.items():
+            if key == "@context":
+                continue
+            out.add(key)
+            _keys(item, out)
+    elif isinstance(value, list):
+        for item in value:
+            _keys(item, out)
+
+
+def unknown_keys(doc) -> list[str]:
+    """Keys a JSON-LD processor would silently drop: not a keyword, not defined (or aliased) by any inline context,
+    not an absolute IRI, not a CURIE of a defined prefix. Without @vocab each one is data lost without a word."""
+    contexts: list[dict] = []
+    _contexts(doc, contexts)
+    defined = {k for ctx in contexts for k in ctx if not k.startswith("@")}
+    if any("@vocab" in ctx for ctx in contexts):
+        return []
+    keys: set[str] = set()
+    _keys(doc, keys)
+    out = []
+    for key in sorted(keys):
+        prefix, colon, rest = key.partition(":")
+        if key.startswith("@") or key in defined:
+            continue
+        if colon and (prefix in defined or rest.startswith("//") or prefix in ("urn", "_")):
+            continue
+        out.append(key)
+    return out
+
+
+def check_version(path: Path, graph: Graph) -> None:
+    """Refuse an export made by another smakg version (its dataset node says which): the shapes and the vocabulary
+    it was made with differ, so validating it here would report the differences as errors in the data."""
+    from . import __version__
+    from .vocab import DATASET, SCHEMA
+
+    for value in graph.objects(URIRef(DATASET), SCHEMA.version):
+        if str(value) != __version__:
+            raise BadInputError(f"{path}: an export of smakg {value}; this is smakg {__version__}",
+                                hint=f"validate it with smakg {value}, or rebuild it from the knowledge base with "
+                                     f"this version (smakg build), or compare releases with smakg diff")
+
+
 def parse_jsonld_file(path: Path, graph: Graph, locations: dict[Node, Location]) -> dict[str, str]:
     """Add the file's triples to ``graph``; return the prefixes its inline context declares."""
     doc = read_jsonld(path, "the JSON-LD file", top_level_list=True)
+    dropped = unknown_keys(doc)
+    if dropped:
+        text = read_text(path)
+        first = min((text.find(f'"{k}"') for k in dropped if text.find(f'"{k}"') >= 0), default=0)
+        line = text.count("\n", 0, first) + 1
+        raise BadInputError(f"{path}:{line}: {len(dropped)} key(s) the context does not define, which JSON-LD would "
+                            f"silently drop: {', '.join(dropped[:8])}{' ...' if len(dropped) > 8 else ''}",
+                            hint="use the keys of ontology/context.jsonld (a misspelt key or one of another "
+                                 "version), or define them in the document's @context")
     try:
         dataset = jsonld.to_rdf(doc, OPTIONS)
     except jsonld.JsonLdError as exc:
@@ -63,10 +138,13 @@ def parse_jsonld_file(path: Path, graph: Graph, locations: dict[Node, Location])
     prefixes = {k: v for c in contexts if isinstance(c, dict) for k, v in c.items()
                 if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#", "_"))}
     text = read_text(path)
+    incoming = Graph()
     bnode_prefix = "j" + hashlib.sha256(str(path).encode()).hexdigest()[:8]
     for triple in dataset.get("@default", []):
         s, p, o = (_term(triple[k], bnode_prefix) for k in ("subject", "predicate", "object"))
-        graph.add((s, p, o))
+        incoming.add((s, p, o))
         if s not in locations:
             locations[s] = Location(str(path), _line(text, str(s), prefixes) if isinstance(s, URIRef) else 1)
+    check_version(path, incoming)
+    graph += incoming
     return prefixes
