@@ -440,7 +440,7 @@ def test_health(server: Running) -> None:
     status, headers, body = http(server.url + "/health")
     doc = json.loads(body)
     assert status == 200 and headers["Content-Type"] == "application/json"
-    assert doc["status"] == "ok" and doc["triples"] > 2000 and doc["workers"] == 2
+    assert doc["status"] == "ok" and doc["triples"] > 2000 and doc["workers"] == doc["live_workers"] == 2
 
 
 def test_request_log_line(server: Running) -> None:

@@ -31,6 +31,9 @@ SourcesOpt = Annotated[Path | None, typer.Option("--sources-dir", help="Folder w
                                                  "files; when given, every quote is checked against them.")]
 TableOpt = Annotated[Path | None, typer.Option("--table", help="Verified identifier table (identifiers.tsv); when "
                                                "given, every imported identifier is checked against it.")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="oxigraph (default, faster) or rdflib.")]
+DataOpt = Annotated[Path | None, typer.Option("--data", help="Use this .ttl/.nt dump instead of the project's graph "
+                                              "(dist/smakg.nt when up to date, else built in memory).")]
 
 
 class ReportFormat(StrEnum):
@@ -267,9 +270,8 @@ def query(
     query_: Annotated[str, typer.Argument(metavar="QUERY", help="A .rq file, or the query text itself.")],
     fmt_: Annotated[str | None, typer.Option("--format", help="table|csv|tsv|json|xml for SELECT/ASK (default "
                                              "table); ttl|nt|jsonld for CONSTRUCT/DESCRIBE (default ttl).")] = None,
-    engine: Annotated[str, typer.Option("--engine", help="oxigraph (default, faster) or rdflib.")] = "oxigraph",
-    data: Annotated[Path | None, typer.Option("--data", help="Query this .ttl/.nt dump instead of the project's "
-                                              "graph (dist/smakg.nt when up to date, else built in memory).")] = None,
+    engine: EngineOpt = "oxigraph",
+    data: DataOpt = None,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Run a read-only SPARQL query over the built graph (updates, SERVICE and FROM are refused).
@@ -303,7 +305,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")]
     = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one and prints it).")] = 8000,
-    engine: Annotated[str, typer.Option("--engine", help="oxigraph (default, faster) or rdflib.")] = "oxigraph",
+    engine: EngineOpt = "oxigraph",
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Query worker processes.")] = 2,
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.05, help="Seconds a query may run before "
                                               "it is stopped (503).")] = 5.0,
@@ -311,8 +313,7 @@ def serve(
                                            "longer results are cut and say so.")] = 10_000,
     max_body: Annotated[int, typer.Option("--max-body", min=1, help="Largest POST body in bytes (413 above).")]
     = 256 * 1024,
-    data: Annotated[Path | None, typer.Option("--data", help="Serve this .ttl/.nt dump instead of the project's "
-                                              "graph (dist/smakg.nt when up to date, else built in memory).")] = None,
+    data: DataOpt = None,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Serve the graph read-only over the SPARQL 1.1 Protocol, with entity pages under /id/ and /health.

@@ -262,8 +262,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _health(self) -> Reply:
         pool = self.server.pool
-        body = {"status": "ok" if pool.idle.qsize() or pool.size else "degraded", "version": __version__,
+        body = {"status": "ok" if pool.live == pool.size else "degraded", "version": __version__,
                 "triples": pool.triples, "engine": self.server.config.engine, "workers": pool.size,
+                "live_workers": pool.live,
                 "idle_workers": pool.idle.qsize(), "stopped_queries": pool.stopped_queries,
                 "uptime_s": round(time.time() - self.server.started, 1), "data": self.server.origin}
         return Reply(200, "application/json", (json.dumps(body, indent=1) + "\n").encode("utf-8"), note="health")

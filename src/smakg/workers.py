@@ -111,6 +111,12 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._all: set[Worker] = set()
 
+    @property
+    def live(self) -> int:
+        """Workers started and not retired (busy, idle, or starting after a replacement)."""
+        with self._lock:
+            return len(self._all)
+
     def start(self) -> None:
         workers = [self._spawn() for _ in range(self.size)]
         for worker in workers:
