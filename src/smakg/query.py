@@ -212,7 +212,7 @@ def render(result: Result, fmt: str | None = None, *, context: dict | None = Non
 
 
 def graph_text(ntriples: str, fmt: str, *, context: dict | None = None) -> str:
-    """Sorted N-Triples as nt, canonical Turtle, or JSON-LD compacted with the project's context."""
+    """Sorted N-Triples as nt, canonical Turtle, or JSON-LD compacted with ``context`` (required for JSON-LD)."""
     if fmt == "nt":
         return ntriples
     from .export import to_jsonld, to_turtle
@@ -222,10 +222,8 @@ def graph_text(ntriples: str, fmt: str, *, context: dict | None = None) -> str:
     if fmt == "ttl":
         return to_turtle(g)
     if context is None:
-        from .build import Project
-        from .export import load_context
-
-        context = load_context(Project().context)
+        raise BadInputError("JSON-LD needs the project's context (ontology/context.jsonld), which was not found",
+                            hint="run from the project root or pass --project DIR")
     return to_jsonld(g, context)
 
 

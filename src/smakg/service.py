@@ -9,7 +9,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
 
 from . import __version__
-from .conneg import GRAPH_FORMATS, TABLE_FORMATS, choose
+from .conneg import JSON
 from .vocab import DATASET
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -57,8 +57,7 @@ def _listing(server) -> str:
     text = ("PREFIX smakg: <https://w3id.org/smakg/vocab#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
             "SELECT ?kind ?e ?label WHERE { VALUES ?kind { smakg:Condition smakg:Gene } ?e a ?kind ; rdfs:label "
             "?label } ORDER BY ?kind ?label")
-    json_format = choose("application/sparql-results+json", TABLE_FORMATS)
-    reply = server.pool.run(QueryJob(text, json_format, GRAPH_FORMATS[0]))
+    reply = server.pool.run(QueryJob(text, JSON, None))
     if reply.status != 200:
         return ""
     items: dict[str, list[str]] = {}
