@@ -32,7 +32,10 @@ def main() -> None:
           f"min {min(times):.2f} s, max {max(times):.2f} s over {args.runs} runs")
 
     sys.path.insert(0, str(ROOT / "src"))
-    from smakg.build import Project, build_graph, render_exports, validate_built
+    from smakg.export.registry import render_exports
+    from smakg.kb.build import build_graph
+    from smakg.project import Project
+    from smakg.validation.run import validate_built
 
     project = Project(ROOT)
     t0 = time.perf_counter()

@@ -33,11 +33,13 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from pyld import jsonld
 
-    from smakg import export
-    from smakg.build import Project, build_graph, render_exports
-    from smakg.jsonld_flat import expanded
-    from smakg.jsonld_framed import read_frame
-    from smakg.jsonld_offline import offline_loader
+    from smakg.export import rdf as export
+    from smakg.export.jsonld_flat import expanded
+    from smakg.export.jsonld_framed import read_frame
+    from smakg.export.registry import render_exports
+    from smakg.kb.build import build_graph
+    from smakg.kb.jsonld import offline_loader
+    from smakg.project import Project
 
     project = Project(ROOT)
     graph = build_graph(project).graph

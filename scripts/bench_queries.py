@@ -25,10 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from smakg.build import Project, build_graph  # noqa: E402
-from smakg.export import to_ntriples  # noqa: E402
-from smakg.query import ENGINES, Engine, screen  # noqa: E402
-from smakg.results import render_table  # noqa: E402
+from smakg.kb.build import build_graph  # noqa: E402
+from smakg.kb.turtle import to_ntriples  # noqa: E402
+from smakg.project import Project  # noqa: E402
+from smakg.sparql.query import ENGINES, Engine, screen  # noqa: E402
+from smakg.sparql.results import render_table  # noqa: E402
 
 
 def latency(runs: int) -> None:

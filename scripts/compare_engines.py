@@ -22,10 +22,11 @@ def main() -> int:
     parser.add_argument("--fixtures", action="store_true", help="also compare on every test_shapes fixture")
     args = parser.parse_args()
     sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
-    from smakg.build import Project, build_graph
-    from smakg.engines import STANDARD_SETTINGS, Pyshacl, Rudof, compare
     from smakg.errors import SmakgError
-    from smakg.validate import load_shapes
+    from smakg.kb.build import build_graph
+    from smakg.project import Project
+    from smakg.qa.engines import STANDARD_SETTINGS, Pyshacl, Rudof, compare
+    from smakg.validation.shacl import load_shapes
 
     shapes = load_shapes(ROOT / "shapes").graph
     graph = build_graph(Project(ROOT)).graph

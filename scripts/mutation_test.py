@@ -27,8 +27,8 @@ def main() -> int:
 
     sys.path.insert(0, str(ROOT / "src"))
     from smakg.errors import SmakgError
-    from smakg.mistakes import KINDS
-    from smakg.mutate import run_project
+    from smakg.qa.mistakes import KINDS
+    from smakg.qa.mutate import run_project
 
     if args.list:
         for kind in KINDS:

@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from smakg.catalog import render
+from smakg.validation.catalog import render
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- smakg shapes --format markdown: begin -->", "<!-- smakg shapes --format markdown: end -->"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from smakg.biolink_model import dumps, from_schema
+from smakg.export.biolink_model import dumps, from_schema
 
 TARGET = Path(__file__).resolve().parents[1] / "src" / "smakg" / "data" / "biolink-model.json"
 

@@ -43,13 +43,15 @@ def root() -> Path:
 @pytest.fixture(scope="session")
 def built():
     """The real knowledge base, built once per session (in-process, no network)."""
-    from smakg.build import Project, build_graph
+    from smakg.kb.build import build_graph
+    from smakg.project import Project
 
     return build_graph(Project(ROOT))
 
 
 @pytest.fixture(scope="session")
 def exports(built) -> dict[str, str]:
-    from smakg.build import Project, render_exports
+    from smakg.export.registry import render_exports
+    from smakg.project import Project
 
     return render_exports(built.graph, Project(ROOT))

@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, SH
 from typer.testing import CliRunner, Result
 
 from smakg.cli import app
-from smakg.vocab import COND, PREFIXES
+from smakg.kb.vocab import COND, PREFIXES
 
 runner = CliRunner()
 SUMMARY = "claims/summary-smard1.ttl"

@@ -12,10 +12,10 @@ from conftest import ROOT
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from smakg import biolink
-from smakg.biolink_model import load
 from smakg.errors import DataError
-from smakg.vocab import BIOLINK, SMAKG
+from smakg.export import biolink
+from smakg.export.biolink_model import load
+from smakg.kb.vocab import BIOLINK, SMAKG
 
 MODEL = load()
 VOCABULARY = Graph().parse(ROOT / "ontology" / "smakg.ttl")

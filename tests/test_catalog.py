@@ -13,9 +13,9 @@ from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, SH
 from typer.testing import CliRunner
 
-from smakg.catalog import ShapeInfo, catalog, to_markdown
 from smakg.cli import app
-from smakg.validate import load_shapes, rule_name, show
+from smakg.validation.catalog import ShapeInfo, catalog, to_markdown
+from smakg.validation.shacl import load_shapes, rule_name, show
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"

@@ -16,7 +16,7 @@ from pre_commit.clientlib import load_manifest
 from typer.testing import CliRunner
 
 from smakg.cli import app
-from smakg.fmt import curated_files
+from smakg.kb.fmt import curated_files
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "validate.yml"

@@ -19,11 +19,12 @@ from junitparser import Failure, JUnitXml
 from test_shapes import CASES, HEADER, KB, Add, Edit, copy_project
 from typer.testing import CliRunner, Result
 
-from smakg.build import Project, build_graph, validate_built
-from smakg.ci_report import github_escape_data, github_escape_property, relative_path, to_junit
 from smakg.cli import app
-from smakg.findings import INFO, VIOLATION, WARNING, Finding, Outcome
-from smakg.load import Location
+from smakg.findings import INFO, VIOLATION, WARNING, Finding, Location, Outcome
+from smakg.kb.build import build_graph
+from smakg.project import Project
+from smakg.report.ci import github_escape_data, github_escape_property, relative_path, to_junit
+from smakg.validation.run import validate_built
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
@@ -126,7 +127,7 @@ def test_github_annotations_point_at_file_and_line(failing: Path, outcome: Outco
 
 
 def test_github_annotation_of_a_message_with_newline_and_percent(tmp_path: Path, monkeypatch) -> None:
-    from smakg.ci_report import to_github
+    from smakg.report.ci import to_github
 
     finding = Finding(VIOLATION, "gene:X", "100% wrong,\nsee: here", "shp:Gene › rdfs:label",
                       location=Location(str(tmp_path / "a,b:c.ttl"), 3))

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 from jsonschema import Draft202012Validator
 
-from smakg.condition_schema import condition_documents, errors
+from smakg.export.condition_schema import condition_documents, errors
 
 SCHEMA_FILE = ROOT / "ontology" / "schema" / "condition.schema.json"
 

@@ -11,13 +11,17 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from smakg.build import Project, build_graph, render_exports
-from smakg.load import discover
+from smakg.export.registry import render_exports
+from smakg.kb.build import build_graph
+from smakg.kb.load import discover
+from smakg.project import Project
 
 _SCRIPT = """
 import hashlib, sys
 from pathlib import Path
-from smakg.build import Project, build_graph, render_exports
+from smakg.project import Project
+from smakg.kb.build import build_graph
+from smakg.export.registry import render_exports
 files = [Path(p) for p in sys.argv[2:]] or None
 project = Project(Path(sys.argv[1]))
 out = render_exports(build_graph(project, files).graph, project)

@@ -22,10 +22,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from test_shapes import CASES, PASSING, Mutation, copy_project
 
-from smakg.build import Project, build_graph
-from smakg.engines import STANDARD_SETTINGS, Pyshacl, Result, Rudof, Run, compare, results_of
-from smakg.validate import load_shapes
-from smakg.vocab import COND, GENE, SMAKG, SRC
+from smakg.kb.build import build_graph
+from smakg.kb.vocab import COND, GENE, SMAKG, SRC
+from smakg.project import Project
+from smakg.qa.engines import STANDARD_SETTINGS, Pyshacl, Result, Rudof, Run, compare, results_of
+from smakg.validation.shacl import load_shapes
 
 SHAPES = ROOT / "shapes"
 XSD_DATE, XSD_STRING = (URIRef("http://www.w3.org/2001/XMLSchema#" + t) for t in ("date", "string"))

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from smakg.imports import hpo_import, used_hp_terms
-from smakg.load import discover, load_files
-from smakg.turtle import serialize
-from smakg.vocab import PREFIXES
+from smakg.kb.imports import hpo_import, used_hp_terms
+from smakg.kb.load import discover, load_files
+from smakg.kb.turtle import serialize
+from smakg.kb.vocab import PREFIXES
 
 
 def _hp_obo() -> Path:
@@ -32,7 +32,7 @@ def test_every_used_hp_term_has_a_label_in_the_import() -> None:
     imported = load_files([ROOT / "ontology" / "imports" / "hp.ttl"]).graph
     from rdflib.namespace import RDFS
 
-    from smakg.vocab import expand_curie
+    from smakg.kb.vocab import expand_curie
 
     missing = [t for t in sorted(used_hp_terms(kb)) if imported.value(
         __import__("rdflib").URIRef(expand_curie(t)), RDFS.label) is None]

@@ -14,8 +14,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
 from rdflib.namespace import RDF, RDFS, XSD
 
-from smakg.jsonld_offline import offline_loader
-from smakg.vocab import SMAKG
+from smakg.kb.jsonld import offline_loader
+from smakg.kb.vocab import SMAKG
 
 CONTEXT_FILE = ROOT / "ontology" / "context.jsonld"
 HEAD = '{\n "@context": '
@@ -334,7 +334,7 @@ def test_dataset_node_reads_as_schema_org_in_json_ld(exports) -> None:
 
 
 def test_fmt_restores_the_context_bytes(tmp_path) -> None:
-    from smakg.fmt import fmt
+    from smakg.kb.fmt import fmt
 
     path = tmp_path / "context.jsonld"
     original = CONTEXT_FILE.read_text(encoding="utf-8")

@@ -19,11 +19,11 @@ from rdflib import Literal
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import URIRef
 
-from smakg.build import Project
-from smakg.mistakes import KINDS, break_identifier, bump_last_digit, claims, misspell, swap_letters, typo
-from smakg.mutate import Kind, Report, Rule, choose, run, run_project, shape_constraints
-from smakg.validate import load_shapes
-from smakg.vocab import GENE, SMAKG
+from smakg.kb.vocab import GENE, SMAKG
+from smakg.project import Project
+from smakg.qa.mistakes import KINDS, break_identifier, bump_last_digit, claims, misspell, swap_letters, typo
+from smakg.qa.mutate import Kind, Report, Rule, choose, run, run_project, shape_constraints
+from smakg.validation.shacl import load_shapes
 
 PYTHON_CHECKS = {"smakg:check/declared-iris", "smakg:check/quote-in-source", "smakg:check/verified-identifier",
                  "smakg:check/claim-shape", "smakg:check/no-blank-nodes"}

@@ -8,7 +8,7 @@ import pytest
 from conftest import NetworkAccessError
 from pyld import jsonld
 
-from smakg.jsonld_offline import offline_loader
+from smakg.kb.jsonld import offline_loader
 
 
 def test_guard_refuses_network() -> None:

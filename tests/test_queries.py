@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from smakg.export import to_ntriples
-from smakg.query import ENGINES, Engine, screen
-from smakg.results import Result, render_table
+from smakg.kb.turtle import to_ntriples
+from smakg.sparql.query import ENGINES, Engine, screen
+from smakg.sparql.results import Result, render_table
 
 QUERIES = ROOT / "queries"
 RQ_FILES = sorted(QUERIES.glob("*.rq"))

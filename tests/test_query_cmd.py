@@ -13,8 +13,8 @@ from rdflib import Graph
 from typer.testing import CliRunner
 
 from smakg.cli import app
-from smakg.query import QueryError, RefusedQuery, check_query, run, screen
-from smakg.results import Term
+from smakg.sparql.query import QueryError, RefusedQuery, check_query, run, screen
+from smakg.sparql.results import Term
 
 runner = CliRunner()
 CAUSAL = ("PREFIX smakg: <https://w3id.org/smakg/vocab#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -40,7 +40,8 @@ def test_refused_or_invalid_queries_exit_2(text: str, message: str) -> None:
 
 
 def test_engines_agree_and_formats_parse() -> None:
-    from smakg.build import Project, build_graph
+    from smakg.kb.build import build_graph
+    from smakg.project import Project
 
     graph = build_graph(Project(ROOT)).graph
     checked = check_query(CAUSAL)
@@ -120,8 +121,8 @@ def test_query_reuses_dist_only_while_it_is_up_to_date(tmp_path) -> None:
     import os
     import shutil
 
-    from smakg.build import Project
-    from smakg.dataset import load_data
+    from smakg.project import Project
+    from smakg.sparql.dataset import load_data
 
     project = tmp_path / "p"
     shutil.copytree(ROOT / "ontology", project / "ontology")

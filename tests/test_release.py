@@ -14,11 +14,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, VOID
 from typer.testing import CliRunner
 
-from smakg.build import Project, render_exports
 from smakg.cli import app
 from smakg.errors import DataError
-from smakg.release import FORMATS, NAME, Release, media_type, to_void
-from smakg.vocab import DATASET, DCAT, SPDX
+from smakg.export.registry import render_exports
+from smakg.export.void import FORMATS, NAME, Release, media_type, to_void
+from smakg.kb.vocab import DATASET, DCAT, SPDX
+from smakg.project import Project
 
 DS = URIRef(DATASET)
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
@@ -142,7 +143,7 @@ def test_version_date_and_licences(void) -> None:
 def test_sources_with_their_versions(void, nt) -> None:
     from rdflib.namespace import PROV
 
-    from smakg.vocab import SMAKG, SRC
+    from smakg.kb.vocab import SMAKG, SRC
 
     sources = set(void.objects(DS, PROV.wasDerivedFrom))
     stated = {s for st in nt.subjects(RDF.type, SMAKG.Statement) for s in nt.objects(st, PROV.wasDerivedFrom)}

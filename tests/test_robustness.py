@@ -28,9 +28,9 @@ from typer.testing import CliRunner, Result
 
 from smakg.cli import app
 from smakg.errors import BadInputError
-from smakg.export import write_all
-from smakg.load import new_graph, parse_turtle_text
-from smakg.vocab import PREFIXES
+from smakg.files import write_all
+from smakg.kb.load import new_graph, parse_turtle_text
+from smakg.kb.vocab import PREFIXES
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in PREFIXES.items()) + "\n"

@@ -31,8 +31,8 @@ from rdflib import Graph, URIRef
 from rdflib.compare import isomorphic
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
 
-from smakg.jsonld_offline import offline_loader
-from smakg.query import run, screen
+from smakg.kb.jsonld import offline_loader
+from smakg.sparql.query import run, screen
 
 CAUSAL = ("PREFIX smakg: <https://w3id.org/smakg/vocab#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
           "SELECT ?gene ?condition WHERE { ?g smakg:isCausalGeneFor ?c ; rdfs:label ?gene . ?c rdfs:label ?condition }"

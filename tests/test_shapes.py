@@ -31,11 +31,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, SKOS
 
-from smakg.build import Project, build_graph, validate_built
-from smakg.findings import VIOLATION, WARNING, Finding
-from smakg.load import Location
-from smakg.validate import load_shapes
-from smakg.vocab import PREFIXES, SHP
+from smakg.findings import VIOLATION, WARNING, Finding, Location
+from smakg.kb.build import build_graph
+from smakg.kb.vocab import PREFIXES, SHP
+from smakg.project import Project
+from smakg.validation.run import validate_built
+from smakg.validation.shacl import load_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
 KB = "ontology/kb"

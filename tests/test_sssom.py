@@ -25,8 +25,8 @@ with warnings.catch_warnings():  # linkml-runtime warns that its dataclass patch
     warnings.simplefilter("ignore", DeprecationWarning)
     from sssom_schema import Mapping, MappingSet
 
-from smakg import sssom
-from smakg.vocab import SMAKG
+from smakg.export import sssom
+from smakg.kb.vocab import SMAKG
 
 SKOS_MAPPINGS = {SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch}
 

@@ -8,7 +8,7 @@ from conftest import ROOT
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL
 
-from smakg import vocab
+from smakg.kb import vocab
 
 ONTOLOGY = Graph().parse(ROOT / "ontology" / "smakg.ttl")
 

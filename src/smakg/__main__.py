@@ -1,6 +1,6 @@
 """`python -m smakg`: the command line."""
 
-from .cli import main
+from smakg.cli import main
 
 if __name__ == "__main__":
     main()

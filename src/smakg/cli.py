@@ -7,16 +7,19 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import __version__, ci_report, export
-from .build import Project, build_graph, read_export_inputs, render_exports, render_jsonld, validate_built
-from .errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, BadInputError, SmakgError
-from .findings import Outcome
-from .fmt import curated_files, fmt
-from .report import summary, to_json, to_text, to_turtle
+from smakg import __version__
+from smakg.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, BadInputError, SmakgError
+from smakg.project import Project
+
+if TYPE_CHECKING:
+    from smakg.findings import Outcome
+
+# Each command imports the library it needs inside its body, so that `smakg --help` and `smakg version` load no
+# RDF library (tests/test_layout.py holds them to it).
 
 app = typer.Typer(
     help="smakg: build, validate and export the spinal muscular atrophy knowledge graph.",
@@ -83,6 +86,10 @@ def _run(fn) -> None:
 
 
 def _print_outcome(outcome: Outcome, fmt_: ReportFormat, strict: bool, out: Path | None) -> int:
+    from smakg.files import write_one
+    from smakg.report import ci as ci_report
+    from smakg.report.text import summary, to_json, to_text, to_turtle
+
     if fmt_ is ReportFormat.json:
         text = to_json(outcome, strict=strict)
     elif fmt_ is ReportFormat.turtle:
@@ -93,7 +100,7 @@ def _print_outcome(outcome: Outcome, fmt_: ReportFormat, strict: bool, out: Path
         body = to_text(outcome, style=typer.style if out is None and sys.stdout.isatty() else None)
         text = (body + "\n" if body else "") + summary(outcome, strict=strict) + "\n"
     if out is not None:
-        export.write_one(text, out)
+        write_one(text, out)
     else:
         typer.echo(text, nl=False)
     return EXIT_OK if outcome.conforms(strict=strict) else EXIT_VIOLATIONS
@@ -115,6 +122,12 @@ def build(
     """
 
     def body() -> int:
+        from smakg.export.registry import read_export_inputs, render_exports
+        from smakg.files import write_all
+        from smakg.kb.build import build_graph
+        from smakg.report.text import summary, to_text
+        from smakg.validation.run import validate_built
+
         proj = Project(project)
         proj.check()
         inputs = read_export_inputs(proj)  # a bad context, frame or schema fails before the long validation
@@ -127,7 +140,7 @@ def build(
         if not outcome.conforms(strict=strict):
             _err(f"nothing written to {out}/: fix the violations above" + (" and warnings" if strict else ""))
             return EXIT_VIOLATIONS
-        written = export.write_all(render_exports(built.graph, proj, inputs), out)
+        written = write_all(render_exports(built.graph, proj, inputs), out)
         checked = ", ".join(f"{k} {v}" for k, v in sorted(outcome.checked.items()))
         typer.echo(f"built {len(built.graph)} triples from {len(built.files)} files ({built.claims} claims)"
                    + (f"; checked: {checked}" if checked else ""))
@@ -164,6 +177,9 @@ def validate(
     """
 
     def body() -> int:
+        from smakg.kb.build import build_graph
+        from smakg.validation.run import validate_built
+
         proj = Project(project)
         kb_files = None
         if files:
@@ -194,6 +210,12 @@ def export_cmd(
     """
 
     def body() -> int:
+        from smakg.export.registry import render_jsonld, render_one
+        from smakg.files import write_one
+        from smakg.kb.build import build_graph
+        from smakg.report.text import summary
+        from smakg.validation.run import validate_built
+
         if (context or frame) and fmt_ not in (ExportFormat.jsonld, ExportFormat.conditions):
             raise BadInputError(f"--context and --frame apply to --format jsonld or conditions, not {fmt_.value}",
                                 hint="add --format jsonld (flat) or --format conditions (framed)")
@@ -209,11 +231,11 @@ def export_cmd(
         else:
             name = {"ttl": "smakg.ttl", "nt": "smakg.nt", "jsonld": "smakg.jsonld",
                     "conditions": "smakg.conditions.jsonld"}[fmt_.value]
-            text = render_exports(built.graph, proj)[name]
+            text = render_one(name, built.graph, proj)
         if out is None:
             typer.echo(text, nl=False)
         else:
-            export.write_one(text, out)
+            write_one(text, out)
         return EXIT_OK
 
     _run(body)
@@ -223,6 +245,8 @@ def _check_command(project: Path, fmt_: ReportFormat, check, counts: str) -> Non
     """Build the graph, run one Python check over it, print its report and the counts it made."""
 
     def body() -> int:
+        from smakg.kb.build import build_graph
+
         built = build_graph(Project(project))
         outcome = check(built)
         code = _print_outcome(outcome, fmt_, False, None)
@@ -243,7 +267,7 @@ def verify_quotes_cmd(
 
     Example:  smakg verify-quotes --sources-dir ../shared/seeds
     """
-    from .quotes import verify_quotes
+    from smakg.validation.quotes import verify_quotes
 
     _check_command(project, fmt_, lambda b: verify_quotes(b.graph, sources_dir, b.locations),
                    "quotes found: {found}/{quotes}")
@@ -259,7 +283,7 @@ def verify_xrefs_cmd(
 
     Example:  smakg verify-xrefs --table ../shared/reference/identifiers.tsv
     """
-    from .xrefs import verify_xrefs
+    from smakg.validation.xrefs import verify_xrefs
 
     _check_command(project, fmt_, lambda b: verify_xrefs(b.graph, table, b.locations),
                    "identifiers checked: {identifiers}")
@@ -280,20 +304,21 @@ def query(
     """
 
     def body() -> int:
-        from .dataset import load_data
-        from .query import Engine, render, screen
+        from smakg.export.jsonld_flat import read_context
+        from smakg.sparql.dataset import load_data
+        from smakg.sparql.query import Engine, render, screen
 
         path = Path(query_)
         is_file = path.suffix in (".rq", ".sparql") or (len(query_) < 4096 and path.is_file())
         text = None
         if is_file:
-            from .load import read_text
+            from smakg.files import read_text
 
             text = read_text(path)
         checked = screen(text if text is not None else query_, source=str(path) if is_file else "query")
         proj = Project(project)
         result = Engine(load_data(proj, data=data).ntriples, engine).run(checked)
-        context = export.load_context(proj.context) if fmt_ == "jsonld" else None
+        context = read_context(proj.context) if fmt_ == "jsonld" else None
         typer.echo(render(result, fmt_, context=context), nl=False)
         return EXIT_OK
 
@@ -322,20 +347,21 @@ def serve(
     """
 
     def body() -> int:
-        from .dataset import load_data
-        from .query import ENGINES
-        from .server import Config
-        from .server import serve as run_server
+        from smakg.export.jsonld_flat import read_context
+        from smakg.sparql.dataset import load_data
+        from smakg.sparql.query import ENGINES
+        from smakg.web.server import Config
+        from smakg.web.server import serve as run_server
 
         if engine not in ENGINES:
             raise BadInputError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
         proj = Project(project)
         loaded = load_data(proj, data=data)
-        context = export.load_context(proj.context)["@context"] if proj.context.exists() else None
+        context = read_context(proj.context)["@context"] if proj.context.exists() else None
         config = Config(host, port, workers, time_limit, row_limit, max_body, engine)
         vocabulary = None
         if proj.vocabulary.is_file():
-            from .load import load_files
+            from smakg.kb.load import load_files
 
             vocabulary = load_files([proj.vocabulary]).graph
         run_server(config, loaded.ntriples, loaded.origin, context={"@context": context} if context else None,
@@ -370,7 +396,7 @@ def diff_cmd(
     """
 
     def body() -> int:
-        from .diff import compare, load, to_json, to_text
+        from smakg.export.diff import compare, load, to_json, to_text
 
         result = compare(load(old, project), load(new, project))
         typer.echo((to_json if fmt_ is DiffFormat.json else to_text)(result), nl=False)
@@ -392,7 +418,9 @@ def fmt_cmd(
     """
 
     def body() -> int:
-        results = fmt(files or curated_files(project), check=check)
+        from smakg.kb.fmt import curated_files, fmt
+
+        results = fmt(files or curated_files(Project(project)), check=check)
         changed = [r.path for r in results if r.changed]
         for path in changed:
             typer.echo(f"{'would reformat' if check else 'reformatted'} {path}")
@@ -415,7 +443,7 @@ def shapes(
 
     Example:  smakg shapes --format markdown
     """
-    from .catalog import render
+    from smakg.validation.catalog import render
 
     def body() -> int:
         typer.echo(render(Project(project).shapes, fmt_.value), nl=False)

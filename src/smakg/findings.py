@@ -1,10 +1,25 @@
-"""One result model for every check (SHACL shapes, Python checks, quote checks), rendered by ``report``."""
+"""One result model for every check (SHACL shapes, Python checks, quote checks), rendered by ``report``, and the
+``Location`` (file and line) that points a curator at what to fix.
+
+>>> str(Location("ontology/kb/claims/gard-sma.ttl", 14))
+'ontology/kb/claims/gard-sma.ttl:14'
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .load import Location
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """Where a node is first described: a file path (as given) and a 1-based line."""
+
+    file: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}"
+
 
 VIOLATION = "Violation"
 WARNING = "Warning"

@@ -1,0 +1,174 @@
+"""The built graph as JSON-LD 1.1 through pyld (the JSON-LD API's own algorithms): the expanded form, the context
+check, compaction, and one fixed byte form for every JSON-LD file smakg writes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from pyld import jsonld
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import RDF, XSD
+
+from smakg import __version__
+from smakg.errors import BadInputError
+from smakg.kb.jsonld import OPTIONS, dumps, jsonld_error, read_jsonld
+from smakg.kb.schemaorg import download_url
+
+FIRST_KEYS = ("@context", "id", "@id", "type", "@type", "label", "subject", "predicate", "object")
+LAST_KEYS = ("statements",)
+_NATIVE = (str(XSD.integer), str(XSD.boolean))  # the datatypes JSON has native values for
+
+
+def expanded(graph: Graph) -> list[dict]:
+    """Expanded JSON-LD of the graph by pyld's RDF-to-JSON-LD algorithm, integers and booleans as JSON numbers
+    and booleans where the lexical form is canonical, so they compact to native JSON values and round-trip exactly.
+
+    The triples are handed to pyld as its RDF dataset structure (sorted), not as N-Quads text: pyld's N-Quads
+    parser removes duplicates in quadratic time.
+    """
+    triples = [{"subject": _term(s), "predicate": _term(p), "object": _term(o)} for s, p, o in sorted(graph)]
+    return _native(jsonld.from_rdf({"@default": triples}, {}))
+
+
+def _term(node) -> dict:
+    if isinstance(node, Literal):
+        if node.language:
+            return {"type": "literal", "value": str(node), "datatype": str(RDF.langString), "language": node.language}
+        return {"type": "literal", "value": str(node), "datatype": str(node.datatype or XSD.string)}
+    if isinstance(node, BNode):
+        return {"type": "blank node", "value": f"_:{node}"}
+    return {"type": "IRI", "value": str(node)}
+
+
+def _native(value):
+    if isinstance(value, list):
+        return [_native(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "@value" in value and value.get("@type") in _NATIVE and isinstance(value["@value"], str):
+        lexical = value["@value"]
+        if value["@type"] == str(XSD.integer) and re.fullmatch(r"-?[0-9]+", lexical) and lexical == str(int(lexical)):
+            return {**value, "@value": int(lexical)}
+        if value["@type"] == str(XSD.boolean) and lexical in ("true", "false"):
+            return {**value, "@value": lexical == "true"}
+        return value
+    return {k: _native(v) for k, v in value.items()}
+
+
+def read_context(path: Path) -> dict:
+    """A context document (``{"@context": {...}}``, the context inline), checked by pyld's context processing so a
+    bad term definition is reported here, naming the file, rather than in the middle of an export."""
+    doc = read_jsonld(path, "the JSON-LD context")
+    ctx = doc.get("@context")
+    if not isinstance(ctx, dict):
+        raise BadInputError(f"{path}: a context file must be an object whose \"@context\" is an inline JSON object",
+                            hint="write {\"@context\": {\"@version\": 1.1, ...}}")
+    problem = _context_problem(ctx)
+    if problem:
+        term, message = problem
+        where = f" in the definition of {term!r}" if term else ""
+        raise BadInputError(f"{path}: the JSON-LD context is invalid{where}: {message}",
+                            hint="fix that term definition (JSON-LD 1.1 syntax, section 9.15 Context Definitions)")
+    return doc
+
+
+def _context_problem(ctx: dict) -> tuple[str | None, str] | None:
+    """None if pyld processes the context; else the first term whose definition fails (alone with the context's
+    keywords and plain prefixes), or None for the term when only the whole fails, and pyld's message."""
+
+    def fails(local: dict) -> str | None:
+        try:
+            jsonld.expand({"@context": local}, OPTIONS)
+        except jsonld.JsonLdError as exc:
+            return jsonld_error(exc)
+        return None
+
+    whole = fails(ctx)
+    if whole is None:
+        return None
+    base = {k: v for k, v in ctx.items() if k.startswith("@") or isinstance(v, str)}
+    if fails(base):
+        return None, whole
+    for term, definition in ctx.items():
+        if term not in base:
+            message = fails({**base, term: definition})
+            if message:
+                return term, message
+    return None, whole
+
+
+def compact(doc: list[dict], context: dict) -> dict:
+    """Compact expanded JSON-LD with an inline context; the result always has a ``@graph``."""
+    try:
+        out = jsonld.compact(doc, {"@context": context}, {**OPTIONS, "graph": True})
+    except jsonld.JsonLdError as exc:
+        raise BadInputError(f"JSON-LD compaction with the given context failed: {jsonld_error(exc)}",
+                            hint="check the context's term definitions") from None
+    out["@graph"] = keyword_value_objects(out.get("@graph", []), context)
+    out["@context"] = context
+    return out
+
+
+def _aliases(context: dict) -> dict[str, str]:
+    """The context's aliases of ``@type``, ``@value`` and ``@language`` (e.g. ``"type": "@type"``)."""
+    found = {}
+    for term, definition in context.items():
+        keyword = definition.get("@id") if isinstance(definition, dict) else definition
+        if keyword in ("@type", "@value", "@language"):
+            found[term] = keyword
+    return found
+
+
+def keyword_value_objects(value, context: dict):
+    """Write value objects (typed literals) with the keywords ``@value``/``@type``, not their aliases:
+    rdflib 7.6 drops the datatype of ``{"type": ..., "value": ...}`` when the ``@type`` alias is a ``@set``."""
+    aliases = _aliases(context)
+    value_keys = {k for k, v in aliases.items() if v == "@value"} | {"@value"}
+
+    def walk(item):
+        if isinstance(item, list):
+            return [walk(v) for v in item]
+        if not isinstance(item, dict):
+            return item
+        if value_keys & item.keys():
+            return {aliases.get(k, k): v for k, v in item.items()}
+        return {k: walk(v) for k, v in item.items()}
+
+    return walk(value)
+
+
+def _sort_key(value) -> tuple[int, str]:
+    if isinstance(value, dict):
+        ident = value.get("id", value.get("@id"))
+        if ident is not None:
+            return (1, str(ident))
+        return (2, json.dumps(value, sort_keys=True, ensure_ascii=False))
+    if isinstance(value, str):
+        return (0, value)
+    return (0, json.dumps(value))
+
+
+def ordered(value):
+    """One order for everything: keys id, type, label (and a statement's subject, predicate, object) first, then
+    alphabetical, nested statements last; array members (JSON-LD sets; the data has no lists) by id or value.
+    The context itself is left as written."""
+    if isinstance(value, list):
+        return sorted((ordered(v) for v in value), key=_sort_key)
+    if not isinstance(value, dict):
+        return value
+    middle = sorted(k for k in value if k not in FIRST_KEYS and k not in LAST_KEYS)
+    keys = [k for k in FIRST_KEYS if k in value] + middle + [k for k in LAST_KEYS if k in value]
+    return {k: value[k] if k == "@context" else ordered(value[k]) for k in keys}
+
+
+def to_flat(graph: Graph, context_doc: dict) -> str:
+    """The flat export: the context inline, then a ``@graph`` of every node, each with its ``id`` and ``type``."""
+    return dumps(ordered(compact(expanded(graph), context_doc["@context"])))
+
+
+def to_context(context: dict, version: str = __version__) -> str:
+    """The published context document: the same ``@context`` bytes as every export, named by its release."""
+    return dumps({"@context": context["@context"], "id": str(download_url("context.jsonld", version)),
+                  "version": version})

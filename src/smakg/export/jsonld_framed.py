@@ -1,0 +1,72 @@
+"""The condition-centred JSON-LD export: one framed document per condition (JSON-LD 1.1 framing with pyld, the
+frame in ``ontology/frames/``), followed by every node the documents do not hold in full, so the file as a whole
+expands to exactly the built graph.
+
+A condition document holds the condition's names, cross-references, group (``subtypeOf``/``subtypes``),
+inheritance, onset, phenotypes, courses and diagnostic methods (each term with its label), its genes by role
+(``causalGenes``, ``modifierGenes``, each with its loci), and under each of these the ``statements`` about it
+with their evidence (source title, quote, ECO type) nested. Sources, agents, ontology parents and the dataset
+description follow the condition documents as flat nodes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyld import jsonld
+from rdflib import Graph
+
+from smakg.errors import BadInputError
+from smakg.export.jsonld_flat import compact, expanded, keyword_value_objects, ordered
+from smakg.kb.jsonld import OPTIONS, dumps, jsonld_error, read_jsonld
+
+
+def read_frame(path: Path) -> dict:
+    """A frame file: a JSON object; its ``@context``, if any, inline (the project context is used otherwise)."""
+    frame = read_jsonld(path, "the JSON-LD frame")
+    if "@context" in frame and not isinstance(frame["@context"], dict):
+        raise BadInputError(f"{path}: the frame's \"@context\" must be an inline JSON object",
+                            hint="leave \"@context\" out to use the project's context")
+    return frame
+
+
+def frame_documents(doc: list[dict], frame: dict, context: dict, *, source: str = "the frame") -> list[dict]:
+    """Frame expanded JSON-LD; return the top-level documents (compacted with the frame's or the given context)."""
+    full = frame if "@context" in frame else {"@context": context, **frame}
+    try:
+        out = jsonld.frame(doc, full, {**OPTIONS, "omitDefault": True, "omitGraph": False})
+    except jsonld.JsonLdError as exc:
+        raise BadInputError(f"{source}: JSON-LD framing failed: {jsonld_error(exc)}",
+                            hint="check the frame against the JSON-LD 1.1 Framing specification") from None
+    return out.get("@graph", [])
+
+
+def triples_of(docs: list[dict], context: dict) -> Graph:
+    """The RDF a list of compacted documents expands to (pyld, offline)."""
+    nquads = jsonld.to_rdf({"@context": context, "@graph": docs}, {**OPTIONS, "format": "application/n-quads"})
+    return Graph().parse(data=nquads, format="nt")
+
+
+def framed(graph: Graph, context: dict, frame: dict, *, frame_context: dict | None = None,
+           source: str = "the frame") -> dict:
+    """The framed document in ``context``: a ``@graph`` of the framed documents (sorted by id) followed by the flat
+    nodes of every subject the documents do not hold completely (sorted by id), so nothing of the graph is lost.
+    The frame's keys are read with its own ``@context``, else ``frame_context``, else ``context``."""
+    doc = expanded(graph)
+    frame_ctx = frame.get("@context", frame_context or context)
+    docs = frame_documents(doc, frame, frame_ctx, source=source)
+    if frame_ctx != context:
+        docs = jsonld.compact({"@context": frame_ctx, "@graph": docs}, {"@context": context},
+                              {**OPTIONS, "graph": True}).get("@graph", [])
+    docs = [ordered(d) for d in keyword_value_objects(docs, context)]
+    docs.sort(key=lambda d: str(d.get("id", d.get("@id", ""))))
+    covered = triples_of(docs, context)
+    missing = {str(s) for s, p, o in graph if (s, p, o) not in covered}
+    rest = ordered(compact([n for n in doc if n["@id"] in missing], context))["@graph"]
+    return {"@context": context, "@graph": docs + rest}
+
+
+def to_conditions(graph: Graph, context_doc: dict, frame: dict, *, source: str = "the frame") -> str:
+    """The text of ``smakg.conditions.jsonld``: the project frame read with the project context."""
+    return dumps(framed(graph, context_doc["@context"], frame, frame_context=context_doc["@context"],
+                        source=source))

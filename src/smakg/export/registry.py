@@ -1,0 +1,120 @@
+"""Every file of a release, in one registry: ``EXPORTS`` maps each ``dist/`` file name to the writer that makes
+its text. ``render_exports`` runs them in order; ``void.ttl`` comes last because it describes (and hashes) all the
+others. Writers share one ``Job`` so that what two files need (the framed documents, the Biolink view) is made once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from rdflib import Graph
+
+from smakg.export import biolink, sssom, void
+from smakg.export.condition_schema import check_documents, read_schema, schema_text
+from smakg.export.jsonld_flat import read_context, to_context, to_flat
+from smakg.export.jsonld_framed import framed, read_frame, to_conditions
+from smakg.kb.describe import DATA_LICENSE
+from smakg.kb.jsonld import dumps
+from smakg.kb.load import load_files
+from smakg.kb.turtle import to_ntriples, to_turtle
+from smakg.project import Project
+
+
+@dataclass(frozen=True)
+class ExportInputs:
+    """The JSON-LD context, the conditions frame and the condition JSON Schema, read and checked."""
+
+    context: dict
+    frame: dict
+    schema: dict
+
+
+def read_export_inputs(project: Project) -> ExportInputs:
+    """Read the files the exports need; a bad one is reported before the graph is built and validated."""
+    return ExportInputs(read_context(project.context), read_frame(project.conditions_frame),
+                        read_schema(project.condition_schema))
+
+
+@dataclass
+class Job:
+    """What the writers of one release share: the graph, the vocabulary, the inputs and the files made so far."""
+
+    graph: Graph
+    project: Project
+    inputs: ExportInputs
+    outputs: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def vocabulary(self) -> Graph:
+        return load_files([self.project.vocabulary]).graph
+
+    @cached_property
+    def release(self) -> void.Release:
+        return void.Release.of(self.vocabulary)
+
+    @cached_property
+    def kgx(self) -> dict[str, str]:
+        return biolink.to_kgx(self.graph, self.vocabulary)
+
+    def conditions(self) -> str:
+        """The framed documents, checked against the published JSON Schema before they are written."""
+        text = to_conditions(self.graph, self.inputs.context, self.inputs.frame,
+                             source=str(self.project.conditions_frame))
+        check_documents(text, self.inputs.schema, self.project.condition_schema)
+        return text
+
+    def sssom(self) -> str:
+        return sssom.to_sssom(self.graph, self.vocabulary, version=self.release.version, issued=self.release.issued,
+                              license_iri=str(DATA_LICENSE))
+
+
+Writer = Callable[[Job], str]
+
+# The release, file by file, in the order the files are made (void.ttl last: it hashes the others).
+EXPORTS: dict[str, Writer] = {
+    "smakg.ttl": lambda job: to_turtle(job.graph),
+    "smakg.nt": lambda job: to_ntriples(job.graph),
+    "smakg.jsonld": lambda job: to_flat(job.graph, job.inputs.context),
+    "smakg.conditions.jsonld": Job.conditions,
+    "context.jsonld": lambda job: to_context(job.inputs.context),
+    "condition.schema.json": lambda job: schema_text(job.inputs.schema),
+    "vocab.ttl": lambda job: to_turtle(job.vocabulary),
+    biolink.NODES: lambda job: job.kgx[biolink.NODES],
+    biolink.EDGES: lambda job: job.kgx[biolink.EDGES],
+    sssom.NAME: Job.sssom,
+    void.NAME: lambda job: void.to_void(job.graph, job.vocabulary, job.outputs),
+}
+
+
+def render_exports(graph: Graph, project: Project, inputs: ExportInputs | None = None) -> dict[str, str]:
+    """Every export file's name and text, made by the writers of ``EXPORTS`` in order."""
+    job = Job(graph, project, inputs or read_export_inputs(project))
+    for name, writer in EXPORTS.items():
+        job.outputs[name] = writer(job)
+    return job.outputs
+
+
+def render_one(name: str, graph: Graph, project: Project) -> str:
+    """One release file's text (``smakg export``); files that describe others (``void.ttl``) need them all."""
+    if name == void.NAME:
+        return render_exports(graph, project)[name]
+    return EXPORTS[name](Job(graph, project, read_export_inputs(project)))
+
+
+def render_jsonld(graph: Graph, project: Project, *, conditions: bool, context: Path | None = None,
+                  frame: Path | None = None) -> str:
+    """One JSON-LD export shaped by an integrator: compacted with their context (``context``), framed with their
+    frame (``frame``, read with its own inline context, else theirs, else ours), or both. Files are checked and
+    nothing named inside them is fetched. Without either, the same text as the release file."""
+    ours = read_context(project.context)["@context"]
+    theirs = read_context(context)["@context"] if context is not None else None
+    if not conditions and frame is None:
+        return to_flat(graph, {"@context": theirs or ours})
+    frame_path = frame or project.conditions_frame
+    frame_doc = read_frame(frame_path)
+    frame_context = (theirs or ours) if frame is not None else ours
+    output = theirs or (frame_doc.get("@context", ours) if frame is not None else ours)
+    return dumps(framed(graph, output, frame_doc, frame_context=frame_context, source=str(frame_path)))

@@ -1,0 +1,98 @@
+"""JSON-LD without the network: a pyld document loader that refuses every URL, a reader for the JSON-LD files
+smakg is given (its context, frames, an integrator's own) that refuses remote references up front, pyld's errors on
+one line, and the one byte form of every JSON-LD file smakg writes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pyld import jsonld
+
+from smakg.errors import BadInputError
+from smakg.files import read_text
+
+REMOTE_SCHEMES = ("http://", "https://", "//")
+
+
+def offline_loader(url: str, options: dict | None = None) -> dict:
+    """Refuse every URL: smakg's JSON-LD embeds its context, so nothing needs fetching."""
+    raise jsonld.JsonLdError(
+        f"offline: refusing to load {url!r}; embed the context inline (smakg never fetches anything)",
+        "jsonld.LoadDocumentError", {"url": url, "reason": "offline"}, code="loading document failed")
+
+
+OPTIONS = {"documentLoader": offline_loader}
+
+
+def remote_references(value: object, path: str = "$") -> list[tuple[str, str]]:
+    """Every ``@context`` or ``@import`` that names a document to load, as (JSON path, reference).
+
+    >>> remote_references({"@context": ["https://schema.org/", {"a": "http://x/a"}]})
+    [('$.@context[0]', 'https://schema.org/')]
+    """
+    found: list[tuple[str, str]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            where = f"{path}.{key}"
+            if key in ("@context", "@import"):
+                items = item if isinstance(item, list) else [item]
+                for i, ref in enumerate(items):
+                    spot = f"{where}[{i}]" if isinstance(item, list) else where
+                    if isinstance(ref, str):
+                        found.append((spot, ref))
+                    else:
+                        found.extend(remote_references(ref, spot))
+            else:
+                found.extend(remote_references(item, where))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found.extend(remote_references(item, f"{path}[{i}]"))
+    return found
+
+
+def read_jsonld(path: Path, what: str, *, top_level_list: bool = False) -> dict:
+    """A JSON-LD file as a JSON object (or a list of them, if allowed); a parse error names the line, a context
+    URL is refused before any processor sees it (no request is ever made)."""
+    text = read_text(path)
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInputError(f"{path}:{exc.lineno}:{exc.colno}: {what} is not valid JSON: {exc.msg}",
+                            hint="fix the JSON at that line (a trailing comma or a missing quote is the usual cause)"
+                            ) from None
+    if not isinstance(doc, dict) and not (top_level_list and isinstance(doc, list)):
+        kind = {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(doc), "number")
+        raise BadInputError(f"{path}: {what} must be a JSON object, found a JSON {kind}")
+    refs = remote_references(doc)
+    if refs:
+        spot, ref = refs[0]
+        kind = "a remote context" if ref.startswith(REMOTE_SCHEMES) else "a context reference"
+        raise BadInputError(
+            f"{path}: {what} names {kind} at {spot}: {ref!r}; smakg never loads documents (no network, no files "
+            "named inside JSON-LD)",
+            hint="put the context inline as a JSON object (copy dist/context.jsonld's \"@context\"), "
+                 "or leave \"@context\" out where smakg supplies its own")
+    return doc
+
+
+def jsonld_error(exc: BaseException) -> str:
+    """pyld's error on one line: its message, code, short details (a URL, a term) and causes."""
+    if not isinstance(exc, jsonld.JsonLdError):
+        return str(exc)
+    parts = [str(exc.args[0]).rstrip(".") if exc.args else exc.type]
+    short = {k: v for k, v in (exc.details or {}).items() if isinstance(v, str | int) and len(str(v)) <= 100}
+    if short:
+        parts.append(", ".join(f"{k}={v!r}" for k, v in sorted(short.items())))
+    if exc.code:
+        parts.append(f"({exc.code})")
+    cause = exc.__cause__ or (exc.details or {}).get("cause")
+    if isinstance(cause, BaseException):
+        parts.append(f"caused by: {jsonld_error(cause)}")
+    return " ".join(parts)
+
+
+def dumps(doc: dict) -> str:
+    """The byte form of every JSON-LD file: UTF-8, one-space indent, a final newline. Because ``@context`` is
+    always the first key at the same depth, its bytes are the same in every file that embeds it."""
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"

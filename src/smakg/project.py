@@ -1,0 +1,69 @@
+"""Where the curated files live: the one place that knows the repository layout.
+
+>>> Project().kb.as_posix()
+'ontology/kb'
+>>> Project(Path("/repo")).dist.as_posix()
+'/repo/dist'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from smakg.errors import BadInputError
+
+
+@dataclass(frozen=True)
+class Project:
+    """A smakg project folder (default: the current directory, laid out as this repository is)."""
+
+    root: Path = Path(".")
+
+    @property
+    def ontology(self) -> Path:
+        """Everything curated by hand except the shapes: vocabulary, imports, knowledge base, JSON-LD inputs."""
+        return self.root / "ontology"
+
+    @property
+    def kb(self) -> Path:
+        return self.ontology / "kb"
+
+    @property
+    def vocabulary(self) -> Path:
+        return self.ontology / "smakg.ttl"
+
+    @property
+    def imports(self) -> Path:
+        return self.ontology / "imports"
+
+    @property
+    def context(self) -> Path:
+        return self.ontology / "context.jsonld"
+
+    @property
+    def conditions_frame(self) -> Path:
+        return self.ontology / "frames" / "conditions.frame.jsonld"
+
+    @property
+    def condition_schema(self) -> Path:
+        return self.ontology / "schema" / "condition.schema.json"
+
+    @property
+    def shapes(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def dist(self) -> Path:
+        """The default output folder of ``smakg build`` (generated, ignored by git)."""
+        return self.root / "dist"
+
+    def curated_dirs(self) -> list[Path]:
+        """The folders of hand-edited files that have a canonical form (``smakg fmt``)."""
+        return [self.ontology, self.shapes]
+
+    def check(self) -> None:
+        """Raise BadInputError when a folder or file every build needs is missing."""
+        for path in (self.kb, self.vocabulary, self.imports, self.shapes):
+            if not path.exists():
+                raise BadInputError(f"{path}: not found", hint="run smakg from the project root, or pass --project DIR")

@@ -1,0 +1,43 @@
+"""The graph that queries and the endpoint run over, as N-Triples: a given dump, ``dist/smakg.nt`` when it is newer
+than every curated file, or a fresh in-process build (no validation) otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from smakg.errors import BadInputError
+from smakg.kb.build import build_graph
+from smakg.kb.load import discover, load_files
+from smakg.kb.turtle import to_ntriples
+from smakg.project import Project
+
+
+@dataclass(frozen=True)
+class Data:
+    ntriples: bytes
+    origin: str  # where it came from, for messages and logs
+
+
+def curated_mtime(project: Project) -> float:
+    """The newest modification time of the files a build reads."""
+    files = [p for p in project.ontology.rglob("*") if p.is_file()]
+    return max((p.stat().st_mtime for p in files), default=0.0)
+
+
+def load_data(project: Project, *, data: Path | None = None, dist: Path | None = None) -> Data:
+    """N-Triples of the graph to query (see the module docstring)."""
+    if data is not None:
+        if data.suffix not in (".ttl", ".nt"):
+            raise BadInputError(f"{data}: give a Turtle (.ttl) or N-Triples (.nt) dump of the graph",
+                                hint="smakg build writes dist/smakg.ttl and dist/smakg.nt")
+        loaded = load_files(discover([data]))
+        if len(loaded.graph) == 0:
+            raise BadInputError(f"{data}: the file holds no triples")
+        return Data(to_ntriples(loaded.graph).encode("utf-8"), str(data))
+    project.check()
+    dump = (dist or project.dist) / "smakg.nt"
+    if dump.is_file() and dump.stat().st_size and dump.stat().st_mtime >= curated_mtime(project):
+        return Data(dump.read_bytes(), f"{dump} (up to date)")
+    built = build_graph(project)
+    return Data(to_ntriples(built.graph).encode("utf-8"), f"{project.kb} (built in memory; dist/ is stale)")

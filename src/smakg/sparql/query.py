@@ -1,0 +1,280 @@
+"""SPARQL over the built graph, read-only and offline, with two engines that must agree (rdflib, pyoxigraph).
+
+Every query is parsed first (rdflib's parser, which reports line and column) and refused when it is an update
+or uses SERVICE, so nothing can change the graph or reach the network whatever engine runs it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+from smakg.errors import BadInputError
+from smakg.kb.turtle import to_ntriples
+from smakg.sparql.results import GRAPH_FORMATS, SELECT_FORMATS, XSD_STRING, Result, Term, render_table
+
+__all__ = ["ENGINES", "GRAPH_FORMATS", "SELECT_FORMATS", "Checked", "QueryError", "RefusedQuery", "Result",
+           "check_query", "run", "screen"]
+# The fast screen blanks IRIs, strings and comments, then looks for the words SERVICE (network) and FROM (rdflib
+# would fetch the graph) in what is left; a query that has either, or any backslash (SPARQL expands \u escapes
+# before parsing, and \# is a name character), gets the full parse instead. A SERVICE or FROM clause cannot hide
+# inside a blanked IRI: it needs a '{' or a '<', which an IRI cannot hold.
+_BLANK = re.compile("|".join([
+    r'<[^<>"{}|^`\\\x00-\x20]*>',  # IRIREF
+    r"'''.*?'''", r'""".*?"""',  # long strings
+    r"'[^'\n\r]*'", r'"[^"\n\r]*"',  # strings (no backslash reaches this: escapes go to the full parse)
+    r"#[^\n\r]*",  # comments
+]), re.S)
+_SUSPECT = re.compile(r"\b(?:service|from)\b", re.IGNORECASE)
+
+ENGINES = ("oxigraph", "rdflib")
+
+
+class QueryError(BadInputError):
+    """A query that cannot be run: a syntax error (with line and column), an update, or SERVICE."""
+
+
+class RefusedQuery(QueryError):
+    """A well-formed request the graph refuses by policy: an update, SERVICE, FROM."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    text: str
+    form: str | None  # SELECT, ASK, CONSTRUCT or DESCRIBE; None when screened but not parsed
+    source: str = "query"
+
+
+def _names(node) -> set[str]:
+    """All parse-tree node names below ``node`` (pyparsing ParseResults / rdflib CompValue)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        name = getattr(item, "name", None)
+        if isinstance(name, str):
+            found.add(name)
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple) or hasattr(item, "asList"):
+            stack.extend(list(item))
+    return found
+
+
+def check_query(text: str, *, source: str = "query") -> Checked:
+    """Parse ``text``; return its form, or raise QueryError naming line and column."""
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        try:
+            parseUpdate(text)
+        except ParseException:
+            pass
+        else:
+            raise RefusedQuery(f"{source}: updates are refused: the graph is read-only",
+                             hint="send a SELECT, ASK, CONSTRUCT or DESCRIBE query") from None
+        where, message = f"{exc.lineno}:{exc.col}", exc.msg
+        try:  # pyoxigraph's parser words syntax errors better ("error at 1:26: expected OPTIONAL")
+            ox.Store().query(text)
+        except SyntaxError as ox_exc:
+            found = re.match(r"error at (\d+:\d+): (.*)", str(ox_exc), re.S)
+            if found:
+                where, message = found.group(1), found.group(2).strip()
+        raise QueryError(f"{source}:{where}: SPARQL syntax error: {message}",
+                         hint=f"near: {exc.line.strip()[:100]}") from None
+    names = _names(parsed)
+    if "ServiceGraphPattern" in names:
+        raise RefusedQuery(f"{source}: SERVICE is refused: queries run offline over the local graph only")
+    if "DatasetClause" in names:
+        raise RefusedQuery(f"{source}: FROM and FROM NAMED are refused: the dataset is the local graph only",
+                         hint="drop the FROM clause; every triple is in the default graph")
+    form = next((f for f in ("SelectQuery", "AskQuery", "ConstructQuery", "DescribeQuery") if f in names), None)
+    if form is None:
+        raise QueryError(f"{source}: not a SELECT, ASK, CONSTRUCT or DESCRIBE query")
+    return Checked(text, form.removesuffix("Query").upper(), source)
+
+
+def screen(text: str, *, source: str = "query") -> Checked:
+    """The cheap safety check: a query whose code (outside IRIs, strings and comments) cannot name SERVICE or FROM
+    goes straight to the engine (whose query parser refuses updates); anything else gets the full parse of
+    ``check_query`` (~10-20 ms)."""
+    if "\\" in text or _SUSPECT.search(_BLANK.sub(" ", text)):
+        return check_query(text, source=source)
+    return Checked(text, None, source)
+
+
+def oxigraph_store(graph: Graph) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(to_ntriples(graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def run(checked: Checked, graph: Graph | None = None, *, engine: str = "oxigraph", store: ox.Store | None = None,
+        limit: int | None = None) -> Result:
+    """Run a screened query with one engine; the result in one engine-independent form, cut at ``limit`` rows
+    (or triples) with ``truncated`` set."""
+    if engine == "rdflib":
+        if graph is None:
+            raise ValueError("the rdflib engine needs the graph")
+        return _run_rdflib(checked, graph, limit)
+    if engine != "oxigraph":
+        raise BadInputError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if store is None:
+        if graph is None:
+            raise ValueError("the oxigraph engine needs a store or the graph")
+        store = oxigraph_store(graph)
+    return _run_oxigraph(checked, store, limit)
+
+
+def _cut(items, limit: int | None) -> tuple[list, bool]:
+    out = []
+    for item in items:
+        if limit is not None and len(out) >= limit:
+            return out, True
+        out.append(item)
+    return out, False
+
+
+def _run_rdflib(checked: Checked, graph: Graph, limit: int | None) -> Result:
+    try:
+        res = graph.query(checked.text)
+    except ParseException:
+        check_query(checked.text, source=checked.source)  # raises with line, column and the reason
+        raise
+    if res.type == "ASK":
+        return Result(boolean=bool(res.askAnswer))
+    if res.type in ("CONSTRUCT", "DESCRIBE"):
+        triples, cut = _cut(res, limit)
+        g = Graph()
+        for t in triples:
+            g.add(t)
+        return Result(triples=to_ntriples(g), truncated=cut)
+    names = [str(v) for v in res.vars or []]
+    rows, cut = _cut(res, limit)
+    table = [{n: _rdflib_term(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in rows]
+    return Result(names, rows=table, truncated=cut)
+
+
+def _rdflib_term(term) -> Term:
+    if isinstance(term, Literal):
+        return Term.literal(str(term), str(term.datatype) if term.datatype else None, term.language)
+    if isinstance(term, BNode):
+        return Term("bnode", str(term))
+    return Term("uri", str(term))
+
+
+def _run_oxigraph(checked: Checked, store: ox.Store, limit: int | None) -> Result:
+    try:
+        res = store.query(checked.text)
+        if isinstance(res, ox.QueryBoolean):
+            return Result(boolean=bool(res))
+        if isinstance(res, ox.QueryTriples):
+            triples, cut = _cut(res, limit)
+            lines = sorted({f"{t.subject} {t.predicate} {t.object} .\n" for t in triples})
+            return Result(triples="".join(lines), truncated=cut)
+        names = [v.value for v in res.variables]
+        solutions, cut = _cut(res, limit)
+        rows = [{n: _ox_term(sol[n]) for n in names if sol[n] is not None} for sol in solutions]
+    except SyntaxError as exc:
+        check_query(checked.text, source=checked.source)  # rdflib's parser words it with line and column
+        raise QueryError(f"{checked.source}: SPARQL syntax error: {exc}") from None
+    except (OSError, ValueError) as exc:
+        raise QueryError(f"{checked.source}: query failed: {exc}") from None
+    return Result(names, rows=rows, truncated=cut)
+
+
+def _ox_term(term) -> Term:
+    if isinstance(term, ox.Literal):
+        return Term.literal(term.value, term.datatype.value, term.language)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    return Term("literal", str(term))  # an RDF 1.2 triple term: its N-Triples text
+
+
+def render(result: Result, fmt: str | None = None, *, context: dict | None = None) -> str:
+    """A result in ``fmt``; by default a table for SELECT/ASK and Turtle for CONSTRUCT/DESCRIBE."""
+    if result.triples is not None:
+        fmt = fmt or "ttl"
+        if fmt not in GRAPH_FORMATS:
+            raise BadInputError(f"a CONSTRUCT/DESCRIBE result is a graph: use --format {'|'.join(GRAPH_FORMATS)}")
+        return graph_text(result.triples, fmt, context=context)
+    fmt = fmt or "table"
+    if fmt not in SELECT_FORMATS:
+        raise BadInputError(f"a SELECT/ASK result is a table: use --format {'|'.join(SELECT_FORMATS)}")
+    return render_table(result, fmt)
+
+
+def graph_text(ntriples: str, fmt: str, *, context: dict | None = None) -> str:
+    """Sorted N-Triples as nt, canonical Turtle, or JSON-LD compacted with ``context`` (required for JSON-LD)."""
+    if fmt == "nt":
+        return ntriples
+    from smakg.export.jsonld_flat import to_flat
+    from smakg.kb.load import new_graph
+    from smakg.kb.turtle import to_turtle
+
+    g = new_graph().parse(data=ntriples, format="nt")
+    if fmt == "ttl":
+        return to_turtle(g)
+    if context is None:
+        raise BadInputError("JSON-LD needs the project's context (ontology/context.jsonld), which was not found",
+                            hint="run from the project root or pass --project DIR")
+    return to_flat(g, context)
+
+
+class Engine:
+    """One engine loaded with a graph given as N-Triples, ready for many queries."""
+
+    def __init__(self, ntriples: bytes, name: str = "oxigraph") -> None:
+        if name not in ENGINES:
+            raise BadInputError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
+        self.name = name
+        self.graph: Graph | None = None
+        self.store: ox.Store | None = None
+        if name == "oxigraph":
+            self.store = ox.Store()
+            self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+        else:
+            self.graph = Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+
+    def __len__(self) -> int:
+        return len(self.store) if self.store is not None else len(self.graph or ())
+
+    def run(self, checked: Checked, limit: int | None = None) -> Result:
+        return run(checked, self.graph, engine=self.name, store=self.store, limit=limit)
+
+    def triples(self, s=None, p=None, o=None):
+        """Triples matching a pattern (rdflib terms, None for any), whichever engine holds the graph."""
+        if self.graph is not None:
+            yield from self.graph.triples((s, p, o))
+            return
+        assert self.store is not None
+        for quad in self.store.quads_for_pattern(*(None if t is None else _to_ox(t) for t in (s, p, o)), None):
+            yield _from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)
+
+
+def _to_ox(term):
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    return ox.NamedNode(str(term))
+
+
+def _from_ox(term):
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value, datatype=None if dt == XSD_STRING else URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    return URIRef(term.value)

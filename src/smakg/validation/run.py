@@ -1,0 +1,40 @@
+"""Every check, run from one place: the SHACL shapes, the Python checks of the built graph, and (when their inputs
+are given) the quote and identifier checks. ``smakg build``, ``validate``, ``export`` and mutation testing all
+validate through ``validate_built``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smakg.findings import Outcome
+from smakg.kb.build import Built
+from smakg.kb.expand import CLAIM_SHAPE, NO_BLANK_NODES
+from smakg.project import Project
+from smakg.validation import checks
+from smakg.validation.catalog import shape_rules
+from smakg.validation.quotes import verify_quotes
+from smakg.validation.shacl import Shapes, load_shapes, run_shacl
+from smakg.validation.xrefs import verify_xrefs
+
+
+def validate_built(built: Built, project: Project, *, sources_dir: Path | None = None,
+                   table: Path | None = None, shapes: Shapes | None = None) -> Outcome:
+    """Shapes plus the Python checks; quotes and identifiers too when their inputs are given. ``shapes``: the
+    project's shapes already loaded (by ``load_shapes``), for callers that validate many graphs."""
+    outcome = Outcome()
+    shapes = shapes or load_shapes(project.shapes)
+    outcome.add_rules([CLAIM_SHAPE, NO_BLANK_NODES, *shape_rules(shapes), checks.RULE])
+    outcome.extend(built.findings)
+    outcome.extend(run_shacl(built.graph, shapes, built.locations))
+    outcome.extend(checks.undeclared_iris(built.graph, built.vocabulary, built.locations))
+    if sources_dir is not None:
+        quotes = verify_quotes(built.graph, sources_dir, built.locations)
+        outcome.extend(quotes.findings)
+        outcome.checked.update(quotes.checked)
+        outcome.add_rules(list(quotes.rules.values()))
+    if table is not None:
+        xrefs = verify_xrefs(built.graph, table, built.locations)
+        outcome.extend(xrefs.findings)
+        outcome.checked.update(xrefs.checked)
+        outcome.add_rules(list(xrefs.rules.values()))
+    return outcome

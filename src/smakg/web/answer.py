@@ -1,0 +1,75 @@
+"""What a worker does with a job: screen and run a query, or describe an entity, and render the reply in the
+negotiated format. Runs inside a worker process (see workers.py); plain functions, testable in-process."""
+
+from __future__ import annotations
+
+import traceback
+
+from smakg.errors import SmakgError
+from smakg.sparql.query import Engine, QueryError, RefusedQuery, graph_text, screen
+from smakg.sparql.results import render_table
+from smakg.web.conneg import GRAPH_FORMATS, TABLE_FORMATS
+from smakg.web.workers import PageJob, QueryJob, Reply, Settings, problem
+
+TRUNCATED = "Smakg-Truncated"
+
+
+class Answerer:
+    def __init__(self, data: bytes, settings: Settings) -> None:
+        self.engine = Engine(data, settings.engine)
+        self.settings = settings
+
+    def answer(self, job: QueryJob | PageJob) -> Reply:
+        try:
+            if isinstance(job, PageJob):
+                return self.page(job)
+            return self.query(job)
+        except RefusedQuery as exc:
+            return problem(403, str(exc))
+        except (QueryError, SmakgError) as exc:
+            return problem(400, str(exc))
+        except Exception as exc:  # one line for the client, the traceback for the server's log
+            reply = problem(500, f"internal error: {type(exc).__name__}: {exc}")
+            reply.log = traceback.format_exc()
+            return reply
+
+    def query(self, job: QueryJob) -> Reply:
+        checked = screen(job.text, source="query")
+        result = self.engine.run(checked, limit=self.settings.row_limit)
+        fmt = job.graph_format if result.form == "graph" else job.table_format
+        if fmt is None:
+            offered = GRAPH_FORMATS if result.form == "graph" else TABLE_FORMATS
+            kind = "a CONSTRUCT/DESCRIBE graph" if result.form == "graph" else "a SELECT/ASK result"
+            return problem(406, f"the answer is {kind}, available as "
+                                f"{', '.join(f.media_type for f in offered)}; the Accept header allows none")
+        if result.form == "graph":
+            body = graph_text(result.triples or "", fmt.name, context=self.settings.context)
+        elif fmt.name == "html":
+            from smakg.web.pages import results_html
+
+            body = results_html(result.variables, result.rows or [], result.truncated)
+        else:
+            body = render_table(result, fmt.name)
+        headers = {}
+        unit = {"graph": "triples", "table": "rows", "boolean": "boolean"}[result.form]
+        note = f"{result.size()} {unit}"
+        if result.truncated:
+            headers[TRUNCATED] = str(self.settings.row_limit)
+            headers["Warning"] = f'199 smakg "result truncated to the first {self.settings.row_limit} ' \
+                                 f'{"triples" if result.form == "graph" else "rows"}"'
+            note += " truncated"
+        return Reply(200, fmt.content_type, body.encode("utf-8"), headers, note)
+
+    def page(self, job: PageJob) -> Reply:
+        from smakg.kb.turtle import to_ntriples
+        from smakg.web.pages import describe, page_html
+
+        graph = describe(self.engine, job.iri)
+        if len(graph) == 0:
+            return problem(404, f"{job.iri}: no such entity in this graph")
+        if job.format.name == "html":
+            body = page_html(graph, job.iri)
+        else:
+            body = graph_text(to_ntriples(graph), job.format.name, context=self.settings.context)
+        return Reply(200, job.format.content_type, body.encode("utf-8"), {}, f"{len(graph)} triples")
+

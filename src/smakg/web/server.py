@@ -1,0 +1,336 @@
+"""``smakg serve``: a read-only SPARQL 1.1 Protocol endpoint with dereferenceable entity IRIs, on the standard
+library's threading HTTP server; queries run in worker processes (workers.py) so a time limit can stop them.
+
+Routes: ``/sparql`` (and ``/``): a query by GET or POST (``query`` parameter, form body, or an
+``application/sparql-query`` body); without a query, the service description. ``/id/...``: an entity as Turtle,
+JSON-LD, N-Triples or HTML by ``Accept``; ``/vocab``: the vocabulary, the same way. ``/health``: a JSON health
+check. Every answer carries CORS headers.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from smakg import __version__
+from smakg.web.conneg import GRAPH_FORMATS, HTML, JSONLD, NTRIPLES, PAGE_FORMATS, TABLE_FORMATS, TURTLE, choose
+from smakg.web.pages import iri_for_path
+from smakg.web.workers import PageJob, QueryJob, Reply, Settings, WorkerPool, problem
+
+ENDPOINT_PATHS = ("/", "/sparql")
+DESCRIPTION_FORMATS = (TURTLE, HTML, JSONLD, NTRIPLES)
+UPDATE_WORDS = "INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY"
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    time_limit: float = 5.0
+    row_limit: int = 10_000
+    max_body: int = 256 * 1024
+    engine: str = "oxigraph"
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, config: Config, pool: WorkerPool, origin: str, log=sys.stderr, vocabulary=None) -> None:
+        super().__init__((config.host, config.port), Handler)
+        self.vocabulary = vocabulary  # an rdflib Graph of ontology/smakg.ttl, served at /vocab
+        self.config = config
+        self.pool = pool
+        self.origin = origin
+        self.log = log
+        self.started = time.time()
+        self.answered = 0
+        self._log_lock = threading.Lock()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def write_log(self, line: str) -> None:
+        with self._log_lock:
+            print(line, file=self.log, flush=True)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = f"smakg/{__version__}"
+    server: Server
+
+    # ---- plumbing -------------------------------------------------------------------------------------------
+    def log_message(self, format: str, *args) -> None:
+        """Silence the default access log: ``_send`` writes one line per request with status and duration."""
+
+    def _begin(self) -> None:
+        self._t0 = time.perf_counter()
+        self._close = False
+
+    def _send(self, reply: Reply, *, vary: bool = False, head: bool = False) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Expose-Headers", "Smakg-Truncated, Warning, Content-Length, Vary")
+        if vary:
+            self.send_header("Vary", "Accept")
+        for key, value in reply.headers.items():
+            self.send_header(key, value)
+        if self._close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if not head:
+            self.wfile.write(reply.body)
+        ms = (time.perf_counter() - self._t0) * 1000
+        self.server.answered += 1
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        path = self.path if len(self.path) <= 200 else self.path[:200] + "..."
+        self.server.write_log(f"{stamp} {self.client_address[0]} {self.command} {path} {reply.status} "
+                              f"{len(reply.body)}B {ms:.1f}ms {reply.note}".rstrip())
+        if reply.log:
+            self.server.write_log(reply.log.rstrip())
+
+    def _guard(self, handler, head: bool = False) -> None:
+        self._begin()
+        try:
+            reply, vary = handler()
+        except Exception as exc:  # never a traceback to the client; the log gets one line
+            reply, vary = problem(500, f"internal error: {type(exc).__name__}: {exc}"), False
+        self._send(reply, vary=vary, head=head)
+
+    # ---- methods --------------------------------------------------------------------------------------------
+    def do_GET(self) -> None:
+        self._guard(self._get)
+
+    def do_HEAD(self) -> None:
+        self._guard(self._get, head=True)
+
+    def do_POST(self) -> None:
+        self._guard(self._post)
+
+    def do_OPTIONS(self) -> None:
+        self._begin()
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, HEAD, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Accept, Content-Type")
+        self.send_header("Access-Control-Max-Age", "86400")
+        self.send_header("Allow", "GET, POST, HEAD, OPTIONS")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _not_allowed(self) -> None:
+        self._begin()
+        self._close = True
+        self._send(problem(405, f"{self.command} is not allowed: this endpoint is read-only (GET, POST, HEAD, "
+                                "OPTIONS)", Allow="GET, POST, HEAD, OPTIONS"))
+
+    do_PUT = do_DELETE = do_PATCH = _not_allowed
+
+    # ---- routes ---------------------------------------------------------------------------------------------
+    def _get(self) -> tuple[Reply, bool]:
+        url = urlsplit(self.path)
+        if url.path == "/health":
+            return self._health(), False
+        if url.path.startswith("/id/"):
+            return self._page(url.path, url.query)
+        if url.path == "/vocab":
+            return self._vocabulary(url.query)
+        if url.path in ENDPOINT_PATHS:
+            params, error = _params(url.query)
+            if error:
+                return error, False
+            return self._endpoint(params)
+        return problem(404, f"{url.path}: not found; the SPARQL endpoint is /sparql, entities are under /id/"), False
+
+    def _post(self) -> tuple[Reply, bool]:
+        url = urlsplit(self.path)
+        if url.path not in ENDPOINT_PATHS:
+            self._close = True
+            return problem(405, f"POST {url.path}: only the SPARQL endpoint (/sparql) takes POST",
+                           Allow="GET, HEAD, OPTIONS"), False
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked" or length is None:
+            self._close = True
+            return problem(411, "a POST needs a Content-Length header (chunked bodies are not accepted)"), False
+        try:
+            size = int(length)
+        except ValueError:
+            self._close = True
+            return problem(400, f"Content-Length {length!r} is not a number"), False
+        if size > self.server.config.max_body:
+            self._close = True  # the body is not read: the connection cannot be reused
+            return problem(413, f"the request body ({size} bytes) is above the limit of "
+                                f"{self.server.config.max_body} bytes"), False
+        raw = self.rfile.read(size) if size > 0 else b""
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return problem(400, "the request body is not UTF-8"), False
+        params, error = _params(url.query)
+        if error:
+            return error, False
+        media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if media == "application/sparql-update":
+            return _update_refused(), False
+        if media == "application/sparql-query":
+            if "query" in params:
+                return problem(400, "give the query either in the body or as a parameter, not both"), False
+            params["query"] = [body]
+        elif media == "application/x-www-form-urlencoded":
+            form, error = _params(body)
+            if error:
+                return error, False
+            for key, values in form.items():
+                params.setdefault(key, []).extend(values)
+        else:
+            return problem(415, f"Content-Type {media or '(none)'} is not accepted: send application/sparql-query "
+                                "or application/x-www-form-urlencoded"), False
+        if "query" not in params and "update" not in params:
+            return problem(400, "no query: send the SPARQL text in a query parameter or as the body"), False
+        return self._endpoint(params)
+
+    def _endpoint(self, params: dict[str, list[str]]) -> tuple[Reply, bool]:
+        if "update" in params:
+            return _update_refused(), False
+        for name in ("default-graph-uri", "named-graph-uri"):
+            if name in params:
+                return problem(400, f"{name} is not supported: the dataset is the one local graph"), False
+        fmt_param = (params.get("format") or params.get("output") or [None])[0]
+        if "query" not in params:
+            return self._description(fmt_param), True
+        if len(params["query"]) != 1:
+            return problem(400, "exactly one query parameter, please"), False
+        text = params["query"][0]
+        if not text.strip():
+            return problem(400, "the query is empty"), False
+        accept = self.headers.get("Accept")
+        table, graph = choose(accept, TABLE_FORMATS, fmt_param), choose(accept, GRAPH_FORMATS, fmt_param)
+        if table is None and graph is None:
+            offered = ", ".join(f.media_type for f in TABLE_FORMATS + GRAPH_FORMATS)
+            return problem(406, f"nothing this endpoint writes fits Accept: {accept}; it writes {offered}"), True
+        return self.server.pool.run(QueryJob(text, table, graph)), True
+
+    def _page(self, path: str, query: str) -> tuple[Reply, bool]:
+        iri = iri_for_path(path)
+        if iri is None:
+            return problem(404, f"{path}: not an entity path (/id/KIND/NAME)"), False
+        params, error = _params(query)
+        if error:
+            return error, False
+        fmt_param = (params.get("format") or [None])[0]
+        fmt = choose(self.headers.get("Accept"), PAGE_FORMATS, fmt_param)
+        if fmt is None:
+            offered = ", ".join(f.media_type for f in PAGE_FORMATS)
+            return problem(406, f"{path} is available as {offered}; the Accept header allows none"), True
+        return self.server.pool.run(PageJob(iri, fmt)), True
+
+    def _vocabulary(self, query: str) -> tuple[Reply, bool]:
+        graph = self.server.vocabulary
+        if graph is None:
+            return problem(404, "/vocab: this server was started without the project's vocabulary"), False
+        params, error = _params(query)
+        if error:
+            return error, False
+        fmt = choose(self.headers.get("Accept"), PAGE_FORMATS, (params.get("format") or [None])[0])
+        if fmt is None:
+            offered = ", ".join(f.media_type for f in PAGE_FORMATS)
+            return problem(406, f"/vocab is available as {offered}; the Accept header allows none"), True
+        if fmt.name == "html":
+            from smakg.web.pages import vocabulary_html
+
+            body = vocabulary_html(graph)
+        else:
+            from smakg.kb.turtle import to_ntriples
+            from smakg.sparql.query import graph_text
+
+            body = graph_text(to_ntriples(graph), fmt.name, context=self.server.pool.settings.context)
+        return Reply(200, fmt.content_type, body.encode("utf-8"), note="vocabulary"), True
+
+    def _health(self) -> Reply:
+        pool = self.server.pool
+        body = {"status": "ok" if pool.live == pool.size else "degraded", "version": __version__,
+                "triples": pool.triples, "engine": self.server.config.engine, "workers": pool.size,
+                "live_workers": pool.live,
+                "idle_workers": pool.idle.qsize(), "stopped_queries": pool.stopped_queries,
+                "uptime_s": round(time.time() - self.server.started, 1), "data": self.server.origin}
+        return Reply(200, "application/json", (json.dumps(body, indent=1) + "\n").encode("utf-8"), note="health")
+
+    def _description(self, fmt_param: str | None) -> Reply:
+        from smakg.web.service import description_graph, landing_page
+
+        fmt = choose(self.headers.get("Accept"), DESCRIPTION_FORMATS, fmt_param)
+        if fmt is None:
+            offered = ", ".join(f.media_type for f in DESCRIPTION_FORMATS)
+            return problem(406, f"the service description is available as {offered}")
+        host = self.headers.get("Host") or self.server.url.removeprefix("http://")
+        base = f"http://{host}"
+        if fmt.name == "html":
+            body = landing_page(base, self.server)
+        else:
+            from smakg.kb.turtle import to_ntriples
+            from smakg.sparql.query import graph_text
+
+            body = graph_text(to_ntriples(description_graph(base, self.server)), fmt.name)
+        return Reply(200, fmt.content_type, body.encode("utf-8"), note="service description")
+
+
+def _params(query: str) -> tuple[dict[str, list[str]], Reply | None]:
+    try:
+        return parse_qs(query, keep_blank_values=True, strict_parsing=False, errors="strict"), None
+    except UnicodeDecodeError:
+        return {}, problem(400, "the parameters are not UTF-8 (percent-encode UTF-8 bytes)")
+    except ValueError as exc:
+        return {}, problem(400, f"malformed parameters: {exc}")
+
+
+def _update_refused() -> Reply:
+    return problem(403, f"updates are refused: this endpoint is read-only ({UPDATE_WORDS} are never run)")
+
+
+def serve(config: Config, data: bytes, origin: str, *, context: dict | None = None, vocabulary=None,
+          out=sys.stdout, ready: threading.Event | None = None) -> None:
+    """Start the workers and the server; serve until interrupted (Ctrl-C or SIGTERM)."""
+    pool = WorkerPool(data, Settings(config.engine, config.row_limit, context), size=config.workers,
+                      time_limit=config.time_limit)
+    pool.start()
+    try:
+        server = Server(config, pool, origin, vocabulary=vocabulary)
+    except OSError as exc:
+        pool.close()
+        from smakg.errors import BadInputError
+
+        raise BadInputError(f"cannot listen on {config.host}:{config.port}: {exc.strerror}",
+                            hint="choose another --port (0 picks a free one) or stop the other server") from None
+
+    def stop(*_: object) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+    print(f"smakg serve: {pool.triples} triples from {origin}\n"
+          f"  SPARQL endpoint {server.url}/sparql ({config.workers} {config.engine} workers, time limit "
+          f"{config.time_limit:g} s, row limit {config.row_limit}, body limit {config.max_body} bytes)\n"
+          f"  entities at {server.url}/id/..., health at {server.url}/health; Ctrl-C stops", file=out, flush=True)
+    if ready is not None:
+        ready.set()
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        pool.close()

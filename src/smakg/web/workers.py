@@ -1,0 +1,184 @@
+"""Queries run in worker processes, so a runaway query can be stopped: a worker that passes the time limit is killed
+and replaced while the others keep answering. Neither engine can cancel a running query, and a Python thread cannot
+be stopped, so a process is the unit of cancellation.
+
+Each worker loads the graph once (N-Triples bytes from the parent), then answers jobs from a pipe: a query with the
+formats the client accepts, or an entity description. The parent never parses SPARQL; the worker screens every query
+(updates, SERVICE, FROM refused) before an engine sees it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+
+from smakg.web.conneg import Format
+
+
+@dataclass
+class Reply:
+    """An HTTP answer: status, content type, body, extra headers, and a note for the request log."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+    log: str = ""  # for the server's log only (an internal error's traceback), never sent
+
+
+def problem(status: int, message: str, **headers: str) -> Reply:
+    """A plain-text error reply (one paragraph, never a traceback)."""
+    return Reply(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"), dict(headers),
+                 note=message.splitlines()[0][:200])
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    text: str
+    table_format: Format | None  # what to send for SELECT/ASK; None: the client accepts none (406)
+    graph_format: Format | None  # for CONSTRUCT/DESCRIBE
+
+
+@dataclass(frozen=True)
+class PageJob:
+    iri: str
+    format: Format
+
+
+@dataclass(frozen=True)
+class Settings:
+    engine: str = "oxigraph"
+    row_limit: int = 10_000
+    context: dict | None = None  # the JSON-LD context for graph answers
+
+
+def _worker(conn: Connection, data: bytes, settings: Settings) -> None:
+    """A worker process: load the graph, signal ready, answer jobs until the pipe closes."""
+    from smakg.web.answer import Answerer
+
+    answerer = Answerer(data, settings)
+    conn.send(("ready", len(answerer.engine)))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        conn.send(answerer.answer(job))
+
+
+class Worker:
+    def __init__(self, ctx, data: bytes, settings: Settings) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker, args=(child, data, settings), daemon=True, name="smakg-worker")
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> int:
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise RuntimeError(f"a query worker did not start within {timeout:.0f} s")
+        tag, triples = self.conn.recv()
+        assert tag == "ready"
+        return triples
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class WorkerPool:
+    """A fixed number of worker processes; ``run`` hands a job to an idle one and waits at most ``time_limit``."""
+
+    def __init__(self, data: bytes, settings: Settings, *, size: int = 2, time_limit: float = 5.0,
+                 start_timeout: float = 60.0) -> None:
+        self.data = data
+        self.settings = settings
+        self.size = size
+        self.time_limit = time_limit
+        self.start_timeout = start_timeout
+        self.ctx = mp.get_context("spawn")
+        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.triples = 0
+        self.stopped_queries = 0
+        self._closed = False
+        self._lock = threading.Lock()
+        self._all: set[Worker] = set()
+
+    @property
+    def live(self) -> int:
+        """Workers started and not retired (busy, idle, or starting after a replacement)."""
+        with self._lock:
+            return len(self._all)
+
+    def start(self) -> None:
+        workers = [self._spawn() for _ in range(self.size)]
+        for worker in workers:
+            self.triples = worker.wait_ready(self.start_timeout)
+            self.idle.put(worker)
+
+    def _spawn(self) -> Worker:
+        worker = Worker(self.ctx, self.data, self.settings)
+        with self._lock:
+            self._all.add(worker)
+        return worker
+
+    def _retire(self, worker: Worker) -> None:
+        with self._lock:
+            self._all.discard(worker)
+        worker.kill()
+
+    def _replace(self, worker: Worker) -> None:
+        """Kill a worker now; start its successor in the background so the caller can answer at once."""
+        self._retire(worker)
+        if self._closed:
+            return
+
+        def start() -> None:
+            try:
+                fresh = self._spawn()
+                fresh.wait_ready(self.start_timeout)
+            except Exception as exc:  # reported; the pool shrinks instead of the server dying
+                print(f"smakg serve: could not restart a query worker: {exc}", file=sys.stderr, flush=True)
+                return
+            if self._closed:
+                self._retire(fresh)
+            else:
+                self.idle.put(fresh)
+
+        threading.Thread(target=start, daemon=True, name="smakg-respawn").start()
+
+    def run(self, job: QueryJob | PageJob) -> Reply:
+        try:
+            worker = self.idle.get(timeout=self.time_limit)
+        except queue.Empty:
+            return problem(503, f"all {self.size} query workers stayed busy for {self.time_limit:g} s; "
+                                "try again shortly", **{"Retry-After": "1"})
+        started = time.monotonic()
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(self.time_limit):
+                self.stopped_queries += 1
+                self._replace(worker)
+                return problem(503, f"the query was stopped after the time limit of {self.time_limit:g} s "
+                                    f"(it ran {time.monotonic() - started:.1f} s); narrow it (bind a subject, "
+                                    "avoid unbounded property paths over every node, add LIMIT) and try again")
+            reply = worker.conn.recv()
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            self._replace(worker)
+            return problem(500, f"the query worker failed ({type(exc).__name__}); it has been restarted")
+        self.idle.put(worker)
+        return reply
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
+            self._retire(worker)
