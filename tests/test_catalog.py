@@ -14,8 +14,9 @@ from rdflib.namespace import RDF, SH
 from typer.testing import CliRunner
 
 from smakg.cli import app
+from smakg.kb.vocab import show
 from smakg.validation.catalog import ShapeInfo, catalog, to_markdown
-from smakg.validation.shacl import load_shapes, rule_name, show
+from smakg.validation.shacl import load_shapes, rule_name
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"

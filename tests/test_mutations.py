@@ -21,8 +21,9 @@ from rdflib.term import URIRef
 
 from smakg.kb.vocab import GENE, SMAKG
 from smakg.project import Project
+from smakg.qa.kinds import Catch, Kind, choose
 from smakg.qa.mistakes import KINDS, break_identifier, bump_last_digit, claims, misspell, swap_letters, typo
-from smakg.qa.mutate import Kind, Report, Rule, choose, run, run_project, shape_constraints
+from smakg.qa.mutate import Report, run, run_project, shape_constraints
 from smakg.validation.shacl import load_shapes
 
 PYTHON_CHECKS = {"smakg:check/declared-iris", "smakg:check/quote-in-source", "smakg:check/verified-identifier",
@@ -101,12 +102,12 @@ def _drop_source(graph, node) -> None:
 @pytest.fixture(scope="module")
 def machinery() -> Report:
     kinds = [
-        Kind("harmless", "a comment on a claim", (Rule("shp:Statement", "SPARQL"),), _all_claims, _comment),
+        Kind("harmless", "a comment on a claim", (Catch("shp:Statement", "SPARQL"),), _all_claims, _comment),
         Kind("caught-by-another-rule", "a claim without source, expected to be caught by the gene label rule",
-             (Rule("shp:Gene › rdfs:label", "Pattern"),), _all_claims, _drop_source),
-        Kind("changes-nothing", "an edit that adds a triple already there", (Rule("shp:Statement", "SPARQL"),),
+             (Catch("shp:Gene › rdfs:label", "Pattern"),), _all_claims, _drop_source),
+        Kind("changes-nothing", "an edit that adds a triple already there", (Catch("shp:Statement", "SPARQL"),),
              _all_claims, _nothing),
-        Kind("no-target", "a mistake with nowhere to make it", (Rule("shp:Statement", "SPARQL"),), _no_targets,
+        Kind("no-target", "a mistake with nowhere to make it", (Catch("shp:Statement", "SPARQL"),), _no_targets,
              _comment),
     ]
     return run(Project(ROOT), kinds, sources_dir=SEEDS, table=TABLE, per_kind=1, jobs=1)

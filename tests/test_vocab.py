@@ -41,15 +41,20 @@ def test_every_ontology_term_has_label_and_definition_or_is_a_kind() -> None:
 
 
 def test_version_is_the_same_everywhere() -> None:
-    version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    import importlib.metadata
+
+    import smakg
+
+    version = smakg.__version__  # written once, in src/smakg/__init__.py; pyproject.toml reads it from there
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "version" in project["project"]["dynamic"] and "version" not in project["project"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "smakg.__version__"}
+    assert importlib.metadata.version("smakg") == version, "reinstall: the installed metadata is stale"
     header = URIRef("https://w3id.org/smakg/vocab")
     assert ONTOLOGY.value(header, OWL.versionInfo) == Literal(version)
     assert str(ONTOLOGY.value(header, OWL.versionIRI)).endswith("/" + version)
     issued = ONTOLOGY.value(header, URIRef("http://purl.org/dc/terms/issued"))
     assert issued is not None and str(issued.datatype).endswith("#date"), "the release date goes with the version"
-    import smakg
-
-    assert smakg.__version__ == version
 
 
 def test_curie_round_trip() -> None:

@@ -1,8 +1,7 @@
-"""smakg: the spinal muscular atrophy knowledge graph."""
+"""smakg: the spinal muscular atrophy knowledge graph.
 
-from importlib.metadata import PackageNotFoundError, version
+The version is written here and only here: pyproject.toml reads it (``[tool.setuptools.dynamic]``) and the
+ontology header's ``owl:versionInfo`` must equal it (tests/test_vocab.py).
+"""
 
-try:
-    __version__ = version("smakg")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0"
+__version__ = "0.1.0"

@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from smakg.errors import DataError
 from smakg.export.biolink_model import BiolinkModel, load
-from smakg.kb.vocab import BIBO, BIOLINK, OA, SMAKG, compress_iri
+from smakg.kb.vocab import BIBO, BIOLINK, BIOLINK_SAME_SPACE, OA, SMAKG, compress_iri
 
 NODES = "smakg.biolink.nodes.tsv"
 EDGES = "smakg.biolink.edges.tsv"
@@ -39,12 +39,7 @@ ASSOCIATIONS = {
     "biolink:has_phenotype": "biolink:DiseaseToPhenotypicFeatureAssociation",
     "biolink:has_mode_of_inheritance": "biolink:DiseaseOrPhenotypicFeatureToGeneticInheritanceAssociation",
 }
-# The same identifier space written with another IRI form in Biolink's prefix map (ours follows MONDO).
-SAME_SPACE = {
-    "https://omim.org/entry/": "http://purl.obolibrary.org/obo/OMIM_",
-    "https://omim.org/phenotypicSeries/": "https://www.omim.org/phenotypicSeries/",
-    "http://identifiers.org/pubmed/": "http://www.ncbi.nlm.nih.gov/pubmed/",
-}
+SAME_SPACE = BIOLINK_SAME_SPACE
 _PREDICATE_MAPPINGS = (RDFS.subPropertyOf, SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch)
 LIST_SEPARATOR = "|"
 
@@ -54,13 +49,7 @@ def curie(iri: str, model: BiolinkModel) -> str:
     for ours, theirs in SAME_SPACE.items():
         if iri.startswith(ours):
             iri = theirs + iri[len(ours):]
-    best: tuple[int, str] | None = None
-    for prefix, ns in model.data["prefixes"].items():
-        if iri.startswith(ns) and len(iri) > len(ns) and (best is None or len(ns) > best[0]):
-            best = (len(ns), prefix)
-    if best is not None:
-        return f"{best[1]}:{iri[best[0]:]}"
-    compact = compress_iri(iri)
+    compact = model.curies.compress(iri, local=bool) or compress_iri(iri)
     if compact is None:
         raise DataError(f"{iri}: no prefix for this IRI in Biolink's or smakg's prefix map",
                         hint="add the identifier space to PREFIXES in src/smakg/vocab.py")

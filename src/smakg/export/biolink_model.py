@@ -14,6 +14,8 @@ from functools import cache, cached_property
 from importlib.resources import files
 from typing import Any
 
+from smakg.kb.vocab import Curies
+
 VENDORED = "biolink-model.json"
 
 
@@ -171,6 +173,11 @@ class BiolinkModel:
     def is_category(self, curie: str) -> bool:
         entry = self.data["categories"].get(curie)
         return entry is not None and not entry["mixin"] and not entry["abstract"]
+
+    @cached_property
+    def curies(self) -> Curies:
+        """Biolink's own prefix map (KGX files name identifiers with Biolink's prefixes)."""
+        return Curies(self.data["prefixes"])
 
     @cached_property
     def _ancestors(self) -> dict[str, list[str]]:

@@ -16,10 +16,10 @@ from smakg.export import biolink, sssom, void
 from smakg.export.condition_schema import check_documents, read_schema, schema_text
 from smakg.export.jsonld_flat import read_context, to_context, to_flat
 from smakg.export.jsonld_framed import framed, read_frame, to_conditions
-from smakg.kb.describe import DATA_LICENSE
 from smakg.kb.jsonld import dumps
 from smakg.kb.load import load_files
 from smakg.kb.turtle import to_ntriples, to_turtle
+from smakg.kb.vocab import DATA_LICENSE
 from smakg.project import Project
 
 

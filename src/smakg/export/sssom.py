@@ -16,14 +16,14 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from smakg.errors import DataError
-from smakg.kb.vocab import BASE, OA, PREFIXES, SMAKG
+from smakg.kb.vocab import BASE, OA, PREFIXES, SEMAPV, SMAKG, SSSOM, Curies
 
 NAME = "smakg.sssom.tsv"
 MAPPING_PREDICATES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 JUSTIFICATION = "semapv:ManualMappingCuration"
 # SSSOM 1.0 built-in prefixes: never redeclared in a curie_map.
 BUILTIN = {"owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "skos": str(SKOS),
-           "semapv": "https://w3id.org/semapv/vocab/", "sssom": "https://w3id.org/sssom/"}
+           "semapv": SEMAPV, "sssom": SSSOM}
 COLUMNS = ["subject_id", "subject_label", "predicate_id", "object_id", "mapping_justification", "mapping_source",
            "comment"]
 MAPPING_SET_ID = BASE + "mappings/smakg.sssom.tsv"
@@ -46,18 +46,16 @@ class Row:
                 "comment": self.comment}
 
 
-class _Curies:
-    """Compress IRIs with the project prefix map and remember which prefixes were used."""
+class _Curies(Curies):
+    """The project prefix map, refusing an IRI it cannot shorten (every SSSOM identifier is a CURIE)."""
 
     def __init__(self) -> None:
-        self.order = sorted(PREFIXES.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        self.used: dict[str, str] = {}
+        super().__init__(PREFIXES)
 
     def __call__(self, iri: str) -> str:
-        for prefix, ns in self.order:
-            if iri.startswith(ns) and len(iri) > len(ns):
-                self.used[prefix] = ns
-                return f"{prefix}:{iri[len(ns):]}"
+        curie = self.compress(iri, local=bool)
+        if curie is not None:
+            return curie
         raise DataError(f"{iri}: a mapping uses an IRI with no prefix in the smakg prefix map",
                         hint="add its identifier space to PREFIXES in src/smakg/vocab.py")
 

@@ -17,26 +17,40 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 
 from smakg.errors import DataError
-from smakg.kb.describe import CODE_LICENSE, DATA_LICENSE, partition_iri
+from smakg.kb.describe import partition_iri
 from smakg.kb.load import new_graph
 from smakg.kb.turtle import serialize
-from smakg.kb.vocab import BASE, DATASET, DCAT, PAV, PREFIXES, RELEASE, SCHEMA, SMAKG, SPDX
+from smakg.kb.vocab import (
+    BASE,
+    CODE_LICENSE,
+    DATA_LICENSE,
+    DATASET,
+    DCAT,
+    IANA_MEDIA_TYPES,
+    PAV,
+    PREFIXES,
+    RELEASE,
+    SCHEMA,
+    SMAKG,
+    SPDX,
+    STANDARDS,
+)
 
 NAME = "void.ttl"
 VOCABULARY = URIRef(BASE + "vocab")
 SOFTWARE = URIRef(BASE + "software")
-IANA = "https://www.iana.org/assignments/media-types/"
+IANA = IANA_MEDIA_TYPES
 # Media type and the standard each file follows, by the end of its name (the longest ending wins).
 FORMATS: dict[str, tuple[str, str | None]] = {
-    ".ttl": ("text/turtle", "https://www.w3.org/TR/turtle/"),
-    ".nt": ("application/n-triples", "https://www.w3.org/TR/n-triples/"),
-    ".jsonld": ("application/ld+json", "https://www.w3.org/TR/json-ld11/"),
+    ".ttl": ("text/turtle", STANDARDS["turtle"]),
+    ".nt": ("application/n-triples", STANDARDS["n-triples"]),
+    ".jsonld": ("application/ld+json", STANDARDS["json-ld"]),
     ".json": ("application/json", None),
-    ".schema.json": ("application/schema+json", "https://json-schema.org/draft/2020-12/schema"),
+    ".schema.json": ("application/schema+json", STANDARDS["json-schema"]),
     ".tsv": ("text/tab-separated-values", None),
-    ".sssom.tsv": ("text/tab-separated-values", "https://w3id.org/sssom/schema/"),
-    ".biolink.nodes.tsv": ("text/tab-separated-values", "https://w3id.org/biolink/vocab/"),
-    ".biolink.edges.tsv": ("text/tab-separated-values", "https://w3id.org/biolink/vocab/"),
+    ".sssom.tsv": ("text/tab-separated-values", STANDARDS["sssom"]),
+    ".biolink.nodes.tsv": ("text/tab-separated-values", STANDARDS["biolink"]),
+    ".biolink.edges.tsv": ("text/tab-separated-values", STANDARDS["biolink"]),
 }
 _SOURCE_FACTS = (RDF.type, DCTERMS.title, DCTERMS.modified, DCTERMS.issued, DCTERMS.publisher,
                  SMAKG.printedVersion, SMAKG.printedDate, SMAKG.releaseDate, SMAKG.documentFile, SMAKG.textSha256,

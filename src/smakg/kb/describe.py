@@ -9,10 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
 
 from smakg import __version__
-from smakg.kb.vocab import DATASET, DCAT, SMAKG, compress_iri
-
-DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
-CODE_LICENSE = URIRef("https://opensource.org/license/mit")
+from smakg.kb.vocab import DATA_LICENSE, DATASET, DCAT, EXAMPLE_RESOURCE, ID, SMAKG, compress_iri
 
 
 def partition_iri(kind: str, term: URIRef) -> URIRef:
@@ -39,8 +36,8 @@ def describe(graph: Graph, version: str = __version__) -> URIRef:
         "spinal muscular atrophies, each fact with the source that states it and a verbatim quote.")))
     add((ds, DCTERMS.license, DATA_LICENSE))
     add((ds, DCAT.version, Literal(version)))
-    add((ds, VOID.uriSpace, Literal("https://w3id.org/smakg/id/")))
-    add((ds, VOID.exampleResource, URIRef("https://w3id.org/smakg/id/condition/smard1")))
+    add((ds, VOID.uriSpace, Literal(ID)))
+    add((ds, VOID.exampleResource, EXAMPLE_RESOURCE))
     add((ds, VOID.vocabulary, URIRef(str(SMAKG))))
     for source in sorted(graph.subjects(SMAKG.documentFile, None)):
         add((ds, PROV.wasDerivedFrom, source))

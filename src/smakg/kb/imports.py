@@ -18,9 +18,9 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 
 from smakg.kb.load import discover, load_files, new_graph
 from smakg.kb.turtle import serialize
-from smakg.kb.vocab import HP, PREFIXES
+from smakg.kb.vocab import HP, IMPORTS, PREFIXES
 
-IMPORT_IRI = URIRef("https://w3id.org/smakg/imports/hp")
+IMPORT_IRI = URIRef(IMPORTS + "hp")
 ROOTS = ("HP:0000005", "HP:0000118", "HP:0003674")  # mode of inheritance, phenotypic abnormality, onset
 
 

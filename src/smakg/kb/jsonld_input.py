@@ -18,8 +18,6 @@ from smakg.files import read_text
 from smakg.findings import Location
 from smakg.kb.jsonld import OPTIONS, jsonld_error, read_jsonld
 
-SUFFIXES = (".jsonld", ".json")
-
 
 def _term(value: dict, bnode_prefix: str) -> Node:
     kind = value["type"]

@@ -19,6 +19,7 @@ from rdflib.term import Node
 from smakg.errors import BadInputError
 from smakg.files import read_text
 from smakg.findings import Location
+from smakg.kb.jsonld_input import parse_jsonld_file
 
 # rdflib logs a traceback for every ill-typed literal (say "2025-10-35"^^xsd:date); the shapes report those
 # as violations with file and line instead.
@@ -119,8 +120,6 @@ def load_files(paths: Sequence[Path], *, into: Loaded | None = None) -> Loaded:
     for path in sorted(set(paths), key=lambda p: str(p)):
         name = str(path)
         if path.suffix in (".jsonld", ".json"):
-            from smakg.kb.jsonld_input import parse_jsonld_file  # JSON-LD given to a command (smakg validate X.jsonld)
-
             loaded.prefixes[name] = parse_jsonld_file(path, loaded.graph, loaded.locations)
         else:
             loaded.prefixes[name] = parse_turtle_text(read_text(path), name, loaded.graph, loaded.locations)

@@ -12,8 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from smakg import __version__
-from smakg.kb.describe import DATA_LICENSE
-from smakg.kb.vocab import AGENT, DATASET, RELEASE, SCHEMA, SMAKG
+from smakg.kb.vocab import AGENT, DATA_LICENSE, DATASET, RELEASE, SCHEMA, SMAKG
 
 NAME = "smakg: the spinal muscular atrophy knowledge graph"
 DESCRIPTION = ("Conditions, genes, chromosome loci, inheritance, onset, phenotypes and aliases of SMARD1 and the "

@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, XSD
 from rdflib.plugins.serializers.nt import _nt_row
 from rdflib.term import Node
 
-from smakg.kb.vocab import PREFIXES
+from smakg.kb.vocab import PREFIXES, Curies
 
 _PN_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 _INTEGER = re.compile(r"^[+-]?\d+$")
@@ -31,6 +31,11 @@ INDENT = "    "
 _FIRST = {RDF.type: 0, RDF.subject: 1, RDF.predicate: 2, RDF.object: 3}
 
 
+def _local_name(local: str) -> bool:
+    """Can ``local`` be written as the local part of a prefixed name (empty, or Turtle's PN_LOCAL)?"""
+    return local == "" or _PN_LOCAL.match(local) is not None
+
+
 def _escape(text: str) -> str:
     return "".join(_ESCAPES.get(ch, ch) for ch in text)
 
@@ -38,9 +43,7 @@ def _escape(text: str) -> str:
 class _Writer:
     def __init__(self, graph: Graph, prefixes: dict[str, str]) -> None:
         self.graph = graph
-        # longest namespace first so the most specific prefix wins
-        self.prefixes = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-        self.used: set[str] = set()
+        self.curies = Curies(prefixes)
         self.refs: dict[Node, int] = defaultdict(int)
         for _s, _p, o in graph:
             if isinstance(o, BNode):
@@ -51,13 +54,7 @@ class _Writer:
     # ---- terms ----
     def iri(self, iri: URIRef) -> str:
         text = str(iri)
-        for prefix, ns in self.prefixes:
-            if text.startswith(ns):
-                local = text[len(ns):]
-                if local == "" or _PN_LOCAL.match(local):
-                    self.used.add(prefix)
-                    return f"{prefix}:{local}"
-        return f"<{_escape(text)}>"
+        return self.curies.compress(text, local=_local_name) or f"<{_escape(text)}>"
 
     def literal(self, lit: Literal) -> str:
         text = str(lit)
@@ -155,7 +152,7 @@ class _Writer:
         blocks = [self.block(s) for s in iris]
         bnode_blocks = sorted(self.block(b) for b in top_bnodes)
         body = "\n\n".join(blocks + bnode_blocks)
-        header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(self.prefixes) if p in self.used)
+        header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(self.curies.used.items()))
         return header + ("\n" if header else "") + body + ("\n" if body else "")
 
 

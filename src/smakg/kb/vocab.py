@@ -8,8 +8,11 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from collections.abc import Callable, Mapping
+
+from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
+from rdflib.term import Node
 
 BASE = "https://w3id.org/smakg/"
 ID = BASE + "id/"
@@ -46,6 +49,40 @@ EV = Namespace(ID + "evidence/")
 SEL = Namespace(ID + "selector/")
 DATASET = ID.rstrip("/") + "/dataset"
 RELEASE = BASE + "release/"  # a release's files: {RELEASE}{version}/{file} (void.ttl's dcat:downloadURL)
+
+IMPORTS = BASE + "imports/"  # the named extracts of external ontologies (ontology/imports/)
+CHECKS = Namespace(BASE + "checks#")  # the Python checks, as sh:sourceShape of their results
+EXAMPLE_RESOURCE = COND["smard1"]
+
+# Licences: of the data (CC BY 4.0) and of the code (MIT).
+DATA_LICENSE = URIRef("https://creativecommons.org/licenses/by/4.0/")
+CODE_LICENSE = URIRef("https://opensource.org/license/mit")
+
+# Other vocabularies and standards the code names.
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+SEMAPV = "https://w3id.org/semapv/vocab/"
+SSSOM = "https://w3id.org/sssom/"
+SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
+XSD_STRING = str(XSD.string)
+RDF_LANGSTRING = str(RDF.langString)
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+# The standard each release file follows, by the end of its name (void.ttl's dcterms:conformsTo).
+STANDARDS = {
+    "turtle": "https://www.w3.org/TR/turtle/",
+    "n-triples": "https://www.w3.org/TR/n-triples/",
+    "json-ld": "https://www.w3.org/TR/json-ld11/",
+    "json-schema": "https://json-schema.org/draft/2020-12/schema",
+    "sssom": "https://w3id.org/sssom/schema/",
+    "biolink": "https://w3id.org/biolink/vocab/",
+}
+# The same identifier space written with another IRI form in Biolink's prefix map (ours follows MONDO).
+BIOLINK_SAME_SPACE = {
+    "https://omim.org/entry/": "http://purl.obolibrary.org/obo/OMIM_",
+    "https://omim.org/phenotypicSeries/": "https://www.omim.org/phenotypicSeries/",
+    "http://identifiers.org/pubmed/": "http://www.ncbi.nlm.nih.gov/pubmed/",
+}
 
 # The one prefix map. Order matters only for output: longest namespace wins when compressing.
 PREFIXES: dict[str, str] = {
@@ -106,12 +143,57 @@ def expand_curie(curie: str) -> str:
     return PREFIXES[prefix] + local
 
 
-def compress_iri(iri: str) -> str | None:
-    """The CURIE of an IRI under the longest matching namespace, or None."""
-    best: tuple[int, str] | None = None
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and (best is None or len(ns) > best[0]):
-            best = (len(ns), prefix)
-    if best is None:
+class Curies:
+    """IRIs to CURIEs under a prefix map: the longest matching namespace wins (equal lengths: the prefix first in
+    alphabetical order), and ``used`` records the prefixes written. ``local`` may refuse a local name (Turtle's
+    grammar, or an empty one), and the next shorter namespace is tried. The one CURIE implementation of smakg: the
+    Turtle writer, SSSOM, the Biolink view, reports and pages all compress through it. (The ``curies`` package does
+    the same with a trie, but brings pydantic; the maps here hold a few dozen prefixes.)
+
+    >>> Curies({"obo": "http://purl.obolibrary.org/obo/", "HP": "http://purl.obolibrary.org/obo/HP_"}).compress(
+    ...     "http://purl.obolibrary.org/obo/HP_0002098")
+    'HP:0002098'
+    >>> Curies(PREFIXES).compress("https://example.org/x") is None
+    True
+    """
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        self.order = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        self.used: dict[str, str] = {}
+
+    def compress(self, iri: str, *, local: Callable[[str], object] | None = None) -> str | None:
+        """The CURIE of ``iri``, or None when no namespace (with an acceptable local name) matches."""
+        for prefix, ns in self.order:
+            if iri.startswith(ns):
+                rest = iri[len(ns):]
+                if local is None or local(rest):
+                    self.used[prefix] = ns
+                    return f"{prefix}:{rest}"
         return None
-    return f"{best[1]}:{iri[best[0]:]}"
+
+
+_CURIES = Curies(PREFIXES)
+
+
+def compress_iri(iri: str) -> str | None:
+    """The CURIE of an IRI under the longest matching namespace of the project prefix map, or None."""
+    return _CURIES.compress(iri)
+
+
+def show(node: Node | None) -> str | None:
+    """A short readable form of a term for reports and pages: a CURIE where the prefix map knows one.
+
+    >>> show(SMAKG.Condition), show(Literal("SMARD1", lang="en"))
+    ('smakg:Condition', '"SMARD1"@en')
+    """
+    if node is None:
+        return None
+    if isinstance(node, URIRef):
+        return compress_iri(str(node)) or f"<{node}>"
+    if isinstance(node, Literal):
+        text = str(node)
+        text = text if len(text) <= 80 else text[:77] + "..."
+        suffix = f"@{node.language}" if node.language else (
+            f"^^{compress_iri(str(node.datatype))}" if node.datatype else "")
+        return f'"{text}"{suffix}'
+    return "[]"

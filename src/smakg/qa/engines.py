@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +23,9 @@ from rdflib.namespace import RDF, SH, XSD
 from rdflib.term import Node
 
 from smakg.errors import BadInputError
+from smakg.kb.vocab import show
 from smakg.validation import sparqlcache
-from smakg.validation.shacl import SHACL_SETTINGS, path_text, show
+from smakg.validation.shacl import SHACL_SETTINGS, path_text
 
 
 @dataclass(frozen=True, order=True)
@@ -185,12 +186,3 @@ class Rudof:
 
     def close(self) -> None:
         self._dir.cleanup()
-
-
-def run_both(data: Iterable[Graph], shapes: Graph) -> list[tuple[Run, Run]]:
-    """Validate each data graph with pyshacl (the standard's conformance) and with rudof."""
-    first, second = Pyshacl(shapes, STANDARD_SETTINGS), Rudof(shapes)
-    try:
-        return [(first.validate(g), second.validate(g)) for g in data]
-    finally:
-        second.close()

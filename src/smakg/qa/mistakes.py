@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from rdflib.term import Node
 
 from smakg.kb.vocab import BIBO, ECO, HP, ID, OA, OBOINOWL, OMO, PREFIXES, SMAKG, SO, STMT
-from smakg.qa.mutate import BUILT, Kind, Rule
+from smakg.qa.kinds import BUILT, Catch, Kind
 
 MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 _ALL_MATCHES = "(skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch|skos:relatedMatch)"
@@ -27,25 +27,25 @@ LABELLED = (*ENTITY_CLASSES, PROV.Organization)
 DATES = (SMAKG.releaseDate, DCTERMS.issued, DCTERMS.modified)
 
 # Rules, by the name each finding carries (validate.rule_name) and its constraint component.
-DECLARED = Rule("smakg:check/declared-iris")
-QUOTE_CHECK = Rule("smakg:check/quote-in-source")
-TABLE_CHECK = Rule("smakg:check/verified-identifier")
-CLAIM_SHAPE = Rule("smakg:check/claim-shape")
-NO_BNODES = Rule("smakg:check/no-blank-nodes")
+DECLARED = Catch("smakg:check/declared-iris")
+QUOTE_CHECK = Catch("smakg:check/quote-in-source")
+TABLE_CHECK = Catch("smakg:check/verified-identifier")
+CLAIM_SHAPE = Catch("smakg:check/claim-shape")
+NO_BNODES = Catch("smakg:check/no-blank-nodes")
 QUOTE = "shp:Evidence › oa:hasSelector/oa:exact"
-ECO_TYPE = Rule("shp:Evidence › smakg:evidenceType", "Node")
+ECO_TYPE = Catch("shp:Evidence › smakg:evidenceType", "Node")
 XREF_RULES = ("shp:Condition › " + _ALL_MATCHES, "shp:Gene › " + _ALL_MATCHES,
               "shp:ChromosomeLocus › (skos:exactMatch|skos:closeMatch)")
-PHENOTYPE_XREF = Rule("shp:Phenotype › " + _ALL_MATCHES, "Node")  # a phenotype maps to HPO terms only
-LOCUS_XONE = Rule("shp:ChromosomeLocus", "Xone")
+PHENOTYPE_XREF = Catch("shp:Phenotype › " + _ALL_MATCHES, "Node")  # a phenotype maps to HPO terms only
+LOCUS_XONE = Catch("shp:ChromosomeLocus", "Xone")
 
 
 LABEL_RULES = ("shp:label-one", "shp:Gene › rdfs:label")  # a gene's label has rules of its own
 
 
-def _either(names: Iterable[str], component: str) -> tuple[Rule, ...]:
+def _either(names: Iterable[str], component: str) -> tuple[Catch, ...]:
     """The same component of any of the named rules (the one that applies depends on the target's class)."""
-    return tuple(Rule(name, component) for name in names)
+    return tuple(Catch(name, component) for name in names)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -323,7 +323,7 @@ def by_agent_role(graph: Graph, source: Node) -> str:
 
 
 K = Kind
-R = Rule
+R = Catch
 INHERITANCE_BRANCH_OUTSIDER = HP["0003593"]  # Infantile onset: imported and verified, an onset, not a mode
 MODE_OF_INHERITANCE = HP["0000007"]  # Autosomal recessive inheritance: not an onset, not a phenotype
 NOT_IMPORTED_HPO = HP["0001250"]  # Seizure: a real HPO phenotype that ontology/imports/hp.ttl does not list
@@ -616,7 +616,7 @@ def second_value(graph: Graph, node: Node, prop: URIRef) -> Node:
 
 
 def _second(name: str, prop: URIRef, rule: str) -> Kind:
-    return Kind(f"second-{name}", f"a source with a second {name.replace('-', ' ')}", (Rule(rule, "MaxCount"),),
+    return Kind(f"second-{name}", f"a source with a second {name.replace('-', ' ')}", (Catch(rule, "MaxCount"),),
                 lambda g: instances(g, SMAKG.Source, having=prop),
                 lambda g, n: g.add((n, prop, second_value(g, n, prop))))
 
@@ -629,11 +629,11 @@ def _context_kinds(prop: URIRef, name: str) -> list[Kind]:
     rule = f"shp:Evidence › oa:hasSelector/oa:{name}"
     text = Literal("the ") if name == "prefix" else Literal(" of")
     return [
-        Kind(f"quote-{name}-empty", f"an empty oa:{name}", (Rule(rule, "MinLength"),), claims,
+        Kind(f"quote-{name}-empty", f"an empty oa:{name}", (Catch(rule, "MinLength"),), claims,
              add(prop, lambda g, n: Literal(""))),
-        Kind(f"quote-{name}-language-tag", f"an oa:{name} with a language tag", (Rule(rule, "Datatype"),), claims,
+        Kind(f"quote-{name}-language-tag", f"an oa:{name} with a language tag", (Catch(rule, "Datatype"),), claims,
              add(prop, lambda g, n: Literal(str(text), lang="en"))),
-        Kind(f"two-quote-{name}es", f"two oa:{name}es on one quote", (Rule(rule, "MaxCount"),), claims,
+        Kind(f"two-quote-{name}es", f"two oa:{name}es on one quote", (Catch(rule, "MaxCount"),), claims,
              add_each(prop, text, Literal(str(text) * 2))),
     ]
 
@@ -648,15 +648,15 @@ def _approved_name_claims(graph: Graph) -> list[Node]:
 
 KINDS += [
     Kind("second-approved-name", "a gene with a second approved name (an alias written as a name)",
-         (Rule("shp:Gene › smakg:approvedName", "MaxCount"),), _approved_name_claims,
+         (Catch("shp:Gene › smakg:approvedName", "MaxCount"),), _approved_name_claims,
          new_claim_for(lambda g, n: g.value(n, RDF.subject),
                        lambda g, n: _relit(g.value(n, RDF.object), str(g.value(n, RDF.object)) + " protein"),
                        like=lambda g, n: n, predicate=SMAKG.approvedName)),
     Kind("approved-name-language-tag", "an approved name with a language tag",
-         (Rule("shp:Gene › smakg:approvedName", "Datatype"),), _approved_name_claims,
+         (Catch("shp:Gene › smakg:approvedName", "Datatype"),), _approved_name_claims,
          put(RDF.object, lambda g, n, o: _relit(o, lang="en"))),
     Kind("document-file-language-tag", "a document file name with a language tag",
-         (Rule("shp:Source › smakg:documentFile", "Datatype"),),
+         (Catch("shp:Source › smakg:documentFile", "Datatype"),),
          lambda g: instances(g, SMAKG.Source, having=SMAKG.documentFile),
          put(SMAKG.documentFile, lambda g, n, o: _relit(o, lang="en"))),
     Kind("phenotype-mapped-to-non-hpo", "a phenotype node mapped to a disease instead of an HPO term",
@@ -695,18 +695,18 @@ def untype_selector(graph: Graph, evidence: Node) -> None:
 _STATEMENT = "shp:Statement › "
 KINDS += [
     *(Kind(f"statement-two-{name}s", f"a hand-written statement with two {name}s",
-           (Rule(_STATEMENT + f"rdf:{name}", "MaxCount"),), statements, add(prop, _other_value(prop)), BUILT)
+           (Catch(_STATEMENT + f"rdf:{name}", "MaxCount"),), statements, add(prop, _other_value(prop)), BUILT)
       for name, prop in (("subject", RDF.subject), ("predicate", RDF.predicate), ("object", RDF.object))),
     *(Kind(f"statement-without-{name}", f"a hand-written statement with no {name}",
-           (Rule(_STATEMENT + f"rdf:{name}", "MinCount"),), statements, drop(prop), BUILT)
+           (Catch(_STATEMENT + f"rdf:{name}", "MinCount"),), statements, drop(prop), BUILT)
       for name, prop in (("predicate", RDF.predicate), ("object", RDF.object))),
     Kind("statement-literal-subject", "a hand-written statement whose subject is a string",
-         (Rule(_STATEMENT + "rdf:subject", "NodeKind"),), statements,
+         (Catch(_STATEMENT + "rdf:subject", "NodeKind"),), statements,
          put(RDF.subject, lambda g, n, o: Literal(str(o).rsplit("/", 1)[-1])), BUILT),
     Kind("evidence-two-selectors", "a hand-written evidence with two quote selectors",
-         (Rule("shp:Evidence › oa:hasSelector", "MaxCount"),), evidences, second_selector, BUILT),
+         (Catch("shp:Evidence › oa:hasSelector", "MaxCount"),), evidences, second_selector, BUILT),
     Kind("selector-untyped", "a hand-written quote selector without its type",
-         (Rule("shp:Evidence › oa:hasSelector", "Class"),), evidences, untype_selector, BUILT),
+         (Catch("shp:Evidence › oa:hasSelector", "Class"),), evidences, untype_selector, BUILT),
     Kind("evidence-without-type", "a hand-written evidence without an ECO evidence type",
-         (Rule("shp:Evidence › smakg:evidenceType", "MinCount"),), evidences, drop(SMAKG.evidenceType), BUILT),
+         (Catch("shp:Evidence › smakg:evidenceType", "MinCount"),), evidences, drop(SMAKG.evidenceType), BUILT),
 ]

@@ -1,7 +1,7 @@
 """Mutation testing of the validation: does it catch every kind of mistake a curator makes?
 
-Each ``Kind`` (catalogued in ``mistakes.py``) is one mistake (drop a source, misspell an IRI, ...) with the
-rule that should catch it. The run loads the real knowledge base once, then for each kind and each of a few
+Each ``Kind`` (``kinds.py``; catalogued in ``mistakes.py``) is one mistake (drop a source, misspell an IRI, ...)
+with the rule that should catch it. The run loads the real knowledge base once, then for each kind and each of a few
 chosen targets (a claim, an entity, a source) applies the mistake to a copy of the curated graph (or, for
 mistakes only hand-written statements can make, of the built graph), checks that the copy really differs,
 runs the full validation as ``smakg build --strict`` does (shapes, Python checks, quotes against the source
@@ -18,7 +18,7 @@ import multiprocessing
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,53 +31,12 @@ from smakg.errors import BadInputError
 from smakg.findings import VIOLATION, WARNING, Finding, Location
 from smakg.kb.build import Built, assemble
 from smakg.kb.load import Loaded, discover, load_files, new_graph
-from smakg.kb.vocab import SMAKG
+from smakg.kb.vocab import SMAKG, show
 from smakg.project import Project
+from smakg.qa.kinds import AUTHORED, Kind
+from smakg.qa.mistakes import KINDS
 from smakg.validation.run import validate_built
-from smakg.validation.shacl import Shapes, load_shapes, rule_name, show
-
-AUTHORED, BUILT = "authored", "built"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """An expected catch: a finding's rule name, and optionally its constraint component (short: ``MinCount``)."""
-
-    name: str
-    component: str | None = None
-
-    def matches(self, finding: Finding) -> bool:
-        return finding.rule == self.name and (
-            self.component is None or finding.component == f"sh:{self.component}ConstraintComponent")
-
-    def __str__(self) -> str:
-        return f"{self.name} [{self.component}]" if self.component else self.name
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of mistake: ``targets`` lists where it can be made (sorted, so runs are repeatable), ``apply``
-    makes it in place on a copy of the graph of ``stage`` (the curated graph, or the built one). ``group``,
-    where given, sorts the targets into groups (the class of the entity, the property edited) and the run takes
-    its targets from every group, so a mistake that different rules catch for different groups tries each."""
-
-    name: str
-    mistake: str
-    expect: tuple[Rule, ...]
-    targets: Callable[[Graph], list[Node]]
-    apply: Callable[[Graph, Node], None]
-    stage: str = AUTHORED
-    group: Callable[[Graph, Node], str] | None = None
-
-    def choose(self, graph: Graph, n: int) -> list[Node]:
-        """Up to ``n`` targets (``n`` per group), spread over the sorted candidates."""
-        candidates = self.targets(graph)
-        if self.group is None:
-            return choose(candidates, n)
-        groups: dict[str, list[Node]] = {}
-        for node in candidates:
-            groups.setdefault(self.group(graph, node), []).append(node)
-        return [node for key in sorted(groups) for node in choose(groups[key], n)]
+from smakg.validation.shacl import Shapes, load_shapes, rule_name
 
 
 @dataclass(frozen=True)
@@ -245,13 +204,6 @@ def _copy(graph: Graph) -> Graph:
     return out
 
 
-def choose(nodes: Sequence[Node], n: int) -> list[Node]:
-    """``n`` nodes spread evenly over the sorted list (all of them if there are fewer)."""
-    if len(nodes) <= n:
-        return list(nodes)
-    return [nodes[i * len(nodes) // n] for i in range(n)]
-
-
 def describe_target(graph: Graph, node: Node) -> str:
     """A readable name for a target: an IRI as a CURIE, a claim as its triple."""
     if isinstance(node, BNode) and (node, RDF.type, SMAKG.Claim) in graph:
@@ -346,7 +298,6 @@ def run(project: Project, kinds: Sequence[Kind], *, sources_dir: Path | None, ta
 def run_project(root: Path, *, sources_dir: Path | None, table: Path | None, per_kind: int = 3, jobs: int = 1,
                 only: Sequence[str] = ()) -> Report:
     """Run the catalogue of mistakes (``mistakes.KINDS``, or those named in ``only``) on the project at ``root``."""
-    from smakg.qa.mistakes import KINDS
 
     kinds = [k for k in KINDS if not only or k.name in only]
     unknown = sorted(set(only) - {k.name for k in KINDS})

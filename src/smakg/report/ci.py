@@ -16,10 +16,9 @@ from pathlib import Path
 
 from smakg import __version__
 from smakg.findings import INFO, SEVERITY_ORDER, VIOLATION, WARNING, Finding, Location, Outcome, Rule
-from smakg.kb.vocab import PREFIXES
+from smakg.kb.vocab import PREFIXES, SARIF_SCHEMA
 from smakg.report.text import summary
 
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _GITHUB = {VIOLATION: "error", WARNING: "warning", INFO: "notice"}
 _SARIF_LEVEL = {VIOLATION: "error", WARNING: "warning", INFO: "note"}
 # Characters XML 1.0 cannot carry at all (even escaped): C0 controls but tab, LF, CR; lone surrogates; U+FFFE/F.

@@ -11,7 +11,7 @@ from rdflib.namespace import RDF, SH, XSD
 from smakg.findings import INFO, VIOLATION, WARNING, Finding, Outcome
 from smakg.kb.load import new_graph
 from smakg.kb.turtle import serialize
-from smakg.kb.vocab import PREFIXES, expand_curie
+from smakg.kb.vocab import CHECKS, PREFIXES, expand_curie
 
 _STYLE = {VIOLATION: ("red", True), WARNING: ("yellow", True), INFO: ("blue", False)}
 
@@ -81,7 +81,7 @@ def to_turtle(outcome: Outcome, *, strict: bool = False) -> str:
         g.add((r, SH.focusNode, _term(f.focus)))
         g.add((r, SH.resultMessage, Literal(f.message)))
         g.add((r, SH.sourceShape, _term(f.rule.split(" › ")[0]) if not f.rule.startswith("smakg:check/")
-               else URIRef("https://w3id.org/smakg/checks#" + f.rule.split("/", 1)[1])))
+               else CHECKS[f.rule.split("/", 1)[1]]))
         if f.component:
             g.add((r, SH.sourceConstraintComponent, _term(f.component)))
         if f.path and f.path.count(":") == 1 and " " not in f.path and "/" not in f.path:

@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+from smakg.kb.vocab import RDF_LANGSTRING, SPARQL_RESULTS, XSD_STRING
+
+RESULTS_NS = SPARQL_RESULTS
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 

@@ -18,7 +18,8 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from smakg.findings import INFO, VIOLATION, WARNING, Location, Rule
-from smakg.validation.shacl import Shapes, load_shapes, path_text, rule_name, show
+from smakg.kb.vocab import show
+from smakg.validation.shacl import Shapes, load_shapes, path_text, rule_name
 
 _SEVERITY = {SH.Violation: VIOLATION, SH.Warning: WARNING, SH.Info: INFO}
 _TARGETS = ((SH.targetClass, "class"), (SH.targetNode, "node"), (SH.targetSubjectsOf, "subjects of"),

@@ -11,8 +11,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from smakg.findings import VIOLATION, Finding, Location, Rule
-from smakg.kb.vocab import DERIVED_KINDS, ID, SMAKG
-from smakg.validation.shacl import show
+from smakg.kb.vocab import DERIVED_KINDS, ID, SMAKG, show
 
 RULE = Rule("smakg:check/declared-iris", "Every smakg entity IRI used anywhere is declared (has an rdf:type), "
             "every smakg vocabulary term is defined in ontology/smakg.ttl, and no IRI is relative (resolved "

@@ -17,8 +17,7 @@ from rdflib.term import Node
 
 from smakg.errors import BadInputError
 from smakg.findings import INFO, VIOLATION, WARNING, Finding, Location, Outcome, Rule
-from smakg.kb.vocab import OA, SMAKG
-from smakg.validation.shacl import show
+from smakg.kb.vocab import OA, SMAKG, show
 
 RULE = "smakg:check/quote-in-source"
 QUOTE_RULE = Rule(RULE, "Every quote (oa:exact, with oa:prefix and oa:suffix) occurs verbatim, once, in its source "

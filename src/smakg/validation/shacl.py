@@ -11,7 +11,7 @@ from pathlib import Path
 import pyshacl
 from pyparsing import ParseBaseException
 from pyshacl.errors import ReportableRuntimeError
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql.parser import parseQuery
@@ -20,7 +20,7 @@ from rdflib.term import Node
 from smakg.errors import BadInputError
 from smakg.findings import INFO, VIOLATION, WARNING, Finding, Location
 from smakg.kb.load import discover, load_files
-from smakg.kb.vocab import compress_iri
+from smakg.kb.vocab import compress_iri, show
 from smakg.validation import sparqlcache
 
 # Validation settings, decided once and used by the CLI and the tests alike.
@@ -56,21 +56,6 @@ def load_shapes(shapes_dir: Path) -> Shapes:
         raise BadInputError(f"{shapes_dir}: no *.ttl shape files")
     loaded = load_files(files)
     return Shapes(loaded.graph, loaded.files, loaded.locations)
-
-
-def show(node: Node | None) -> str | None:
-    """A short readable form of a term: a CURIE where the prefix map knows one."""
-    if node is None:
-        return None
-    if isinstance(node, URIRef):
-        return compress_iri(str(node)) or f"<{node}>"
-    if isinstance(node, Literal):
-        text = str(node)
-        text = text if len(text) <= 80 else text[:77] + "..."
-        suffix = f"@{node.language}" if node.language else (
-            f"^^{compress_iri(str(node.datatype))}" if node.datatype else "")
-        return f'"{text}"{suffix}'
-    return "[]"
 
 
 def path_text(shapes: Graph, path: Node | None) -> str | None:

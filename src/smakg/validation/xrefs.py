@@ -19,8 +19,7 @@ from rdflib.term import Node
 
 from smakg.errors import BadInputError
 from smakg.findings import VIOLATION, Finding, Location, Outcome, Rule
-from smakg.kb.vocab import BIBO, HP, OA, PREFIXES, SMAKG, compress_iri
-from smakg.validation.shacl import show
+from smakg.kb.vocab import BIBO, HP, OA, PREFIXES, SMAKG, compress_iri, show
 
 RULE = "smakg:check/verified-identifier"
 XREF_RULE = Rule(RULE, "Every imported cross-reference, approved name, DOI, PMID and HPO term is a row marked verified "

@@ -6,10 +6,12 @@ from __future__ import annotations
 import traceback
 
 from smakg.errors import SmakgError
+from smakg.kb.turtle import to_ntriples
 from smakg.sparql.query import Engine, QueryError, RefusedQuery, graph_text, screen
 from smakg.sparql.results import render_table
 from smakg.web.conneg import GRAPH_FORMATS, TABLE_FORMATS
-from smakg.web.workers import PageJob, QueryJob, Reply, Settings, problem
+from smakg.web.jobs import PageJob, QueryJob, Reply, Settings, problem
+from smakg.web.pages import describe, page_html, results_html
 
 TRUNCATED = "Smakg-Truncated"
 
@@ -45,8 +47,6 @@ class Answerer:
         if result.form == "graph":
             body = graph_text(result.triples or "", fmt.name, context=self.settings.context)
         elif fmt.name == "html":
-            from smakg.web.pages import results_html
-
             body = results_html(result.variables, result.rows or [], result.truncated)
         else:
             body = render_table(result, fmt.name)
@@ -61,9 +61,6 @@ class Answerer:
         return Reply(200, fmt.content_type, body.encode("utf-8"), headers, note)
 
     def page(self, job: PageJob) -> Reply:
-        from smakg.kb.turtle import to_ntriples
-        from smakg.web.pages import describe, page_html
-
         graph = describe(self.engine, job.iri)
         if len(graph) == 0:
             return problem(404, f"{job.iri}: no such entity in this graph")

@@ -16,6 +16,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 
 from smakg.kb.vocab import ID, OA, SMAKG, compress_iri
 from smakg.sparql.query import Engine
+from smakg.sparql.results import Term
 
 # /id/{kind}/{slug} or /id/{name}: letters, digits and - . _ ~ only.
 PATH = re.compile(r"^/id/(?:[a-z]+/)?[A-Za-z0-9][A-Za-z0-9._~-]*$")
@@ -164,7 +165,7 @@ def page_html(graph: Graph, iri: str) -> str:
             f"<li>{labels.html(s)} {labels.html(p)}</li>" for s, p in incoming) + "</ul>")
     alternates = "".join(f'<a href="?format={f}">{n}</a> ' for f, n in (("ttl", "Turtle"), ("jsonld", "JSON-LD"),
                                                                        ("nt", "N-Triples")))
-    return _document(title, "".join(parts) + f'<p class="alt">This page as data: {alternates}</p>')
+    return document(title, "".join(parts) + f'<p class="alt">This page as data: {alternates}</p>')
 
 
 STYLE = ("body{font:15px/1.45 system-ui,sans-serif;max-width:72em;margin:1em auto;padding:0 1em;color:#222}"
@@ -174,7 +175,7 @@ STYLE = ("body{font:15px/1.45 system-ui,sans-serif;max-width:72em;margin:1em aut
          "margin-top:.3em}.st{font-size:80%}q{font-style:italic}textarea{width:100%;font:13px monospace}")
 
 
-def _document(title: str, body: str) -> str:
+def document(title: str, body: str) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)} · smakg</title><style>{STYLE}</style></head>\n"
             f'<body><nav><a href="/">smakg</a> · <a href="/sparql">SPARQL endpoint</a></nav>\n{body}\n</body></html>\n')
@@ -182,8 +183,6 @@ def _document(title: str, body: str) -> str:
 
 def results_html(variables: list[str], rows: list[dict], truncated: bool) -> str:
     """A SELECT result as an HTML table (for a browser that asks for text/html)."""
-    from smakg.sparql.results import Term
-
     def cell(term: Term | None) -> str:
         if term is None:
             return ""
@@ -194,7 +193,7 @@ def results_html(variables: list[str], rows: list[dict], truncated: bool) -> str
     head = "".join(f"<th>?{escape(v)}</th>" for v in variables)
     body = "".join("<tr>" + "".join(f"<td>{cell(r.get(v))}</td>" for v in variables) + "</tr>" for r in rows)
     note = f"<p>{len(rows)} rows" + (" (truncated at the server's row limit)" if truncated else "") + "</p>"
-    return _document("Query results", f"<h1>Query results</h1>{note}<table><tr>{head}</tr>{body}</table>")
+    return document("Query results", f"<h1>Query results</h1>{note}<table><tr>{head}</tr>{body}</table>")
 
 
 def vocabulary_html(graph: Graph) -> str:
@@ -235,4 +234,4 @@ def vocabulary_html(graph: Graph) -> str:
     rest = sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(str(SMAKG))} - grouped)
     if rest:
         parts.append(f"<h2>Other terms ({len(rest)})</h2>" + "".join(term(n) for n in rest))
-    return _document(title, "".join(parts))
+    return document(title, "".join(parts))

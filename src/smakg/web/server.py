@@ -19,9 +19,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from smakg import __version__
+from smakg.errors import BadInputError
+from smakg.kb.turtle import to_ntriples
+from smakg.sparql.query import graph_text
 from smakg.web.conneg import GRAPH_FORMATS, HTML, JSONLD, NTRIPLES, PAGE_FORMATS, TABLE_FORMATS, TURTLE, choose
-from smakg.web.pages import iri_for_path
-from smakg.web.workers import PageJob, QueryJob, Reply, Settings, WorkerPool, problem
+from smakg.web.jobs import PageJob, QueryJob, Reply, Settings, problem
+from smakg.web.pages import iri_for_path, vocabulary_html
+from smakg.web.service import description_graph, landing_page
+from smakg.web.workers import WorkerPool
 
 ENDPOINT_PATHS = ("/", "/sparql")
 DESCRIPTION_FORMATS = (TURTLE, HTML, JSONLD, NTRIPLES)
@@ -250,13 +255,8 @@ class Handler(BaseHTTPRequestHandler):
             offered = ", ".join(f.media_type for f in PAGE_FORMATS)
             return problem(406, f"/vocab is available as {offered}; the Accept header allows none"), True
         if fmt.name == "html":
-            from smakg.web.pages import vocabulary_html
-
             body = vocabulary_html(graph)
         else:
-            from smakg.kb.turtle import to_ntriples
-            from smakg.sparql.query import graph_text
-
             body = graph_text(to_ntriples(graph), fmt.name, context=self.server.pool.settings.context)
         return Reply(200, fmt.content_type, body.encode("utf-8"), note="vocabulary"), True
 
@@ -270,8 +270,6 @@ class Handler(BaseHTTPRequestHandler):
         return Reply(200, "application/json", (json.dumps(body, indent=1) + "\n").encode("utf-8"), note="health")
 
     def _description(self, fmt_param: str | None) -> Reply:
-        from smakg.web.service import description_graph, landing_page
-
         fmt = choose(self.headers.get("Accept"), DESCRIPTION_FORMATS, fmt_param)
         if fmt is None:
             offered = ", ".join(f.media_type for f in DESCRIPTION_FORMATS)
@@ -281,9 +279,6 @@ class Handler(BaseHTTPRequestHandler):
         if fmt.name == "html":
             body = landing_page(base, self.server)
         else:
-            from smakg.kb.turtle import to_ntriples
-            from smakg.sparql.query import graph_text
-
             body = graph_text(to_ntriples(description_graph(base, self.server)), fmt.name)
         return Reply(200, fmt.content_type, body.encode("utf-8"), note="service description")
 
@@ -311,8 +306,6 @@ def serve(config: Config, data: bytes, origin: str, *, context: dict | None = No
         server = Server(config, pool, origin, vocabulary=vocabulary)
     except OSError as exc:
         pool.close()
-        from smakg.errors import BadInputError
-
         raise BadInputError(f"cannot listen on {config.host}:{config.port}: {exc.strerror}",
                             hint="choose another --port (0 picks a free one) or stop the other server") from None
 

@@ -6,14 +6,14 @@ import json
 from html import escape
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, VOID, XSD, Namespace
+from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from smakg import __version__
-from smakg.kb.vocab import DATASET
+from smakg.kb.vocab import DATASET, FORMATS, SD
 from smakg.web.conneg import JSON
+from smakg.web.jobs import QueryJob
+from smakg.web.pages import document
 
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
 _RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                    "Turtle", "N-Triples", "JSON-LD")
 EXAMPLE = """PREFIX smakg: <https://w3id.org/smakg/vocab#>
@@ -52,7 +52,6 @@ def description_graph(base: str, server) -> Graph:
 
 def _listing(server) -> str:
     """Links to every condition and gene, from the graph itself (one query through the pool)."""
-    from smakg.web.workers import QueryJob
 
     text = ("PREFIX smakg: <https://w3id.org/smakg/vocab#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
             "SELECT ?kind ?e ?label WHERE { VALUES ?kind { smakg:Condition smakg:Gene } ?e a ?kind ; rdfs:label "
@@ -70,7 +69,6 @@ def _listing(server) -> str:
 
 
 def landing_page(base: str, server) -> str:
-    from smakg.web.pages import _document
 
     config = server.config
     body = (f"<h1>smakg SPARQL endpoint</h1><p>{server.pool.triples} triples; read-only SPARQL 1.1 at "
@@ -81,4 +79,4 @@ def landing_page(base: str, server) -> str:
             '<form method="get" action="/sparql"><textarea name="query" rows="8">'
             f'{escape(EXAMPLE)}</textarea><br><button type="submit">Run</button></form>'
             + _listing(server))
-    return _document("SPARQL endpoint", body)
+    return document("SPARQL endpoint", body)

@@ -1,0 +1,49 @@
+"""What the server hands a worker (a query or a page to make, with the settings) and what it gets back (a Reply).
+
+>>> problem(404, "not found").status
+404
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from smakg.web.conneg import Format
+
+
+@dataclass
+class Reply:
+    """An HTTP answer: status, content type, body, extra headers, and a note for the request log."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    note: str = ""
+    log: str = ""  # for the server's log only (an internal error's traceback), never sent
+
+
+def problem(status: int, message: str, **headers: str) -> Reply:
+    """A plain-text error reply (one paragraph, never a traceback)."""
+    return Reply(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"), dict(headers),
+                 note=message.splitlines()[0][:200])
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    text: str
+    table_format: Format | None  # what to send for SELECT/ASK; None: the client accepts none (406)
+    graph_format: Format | None  # for CONSTRUCT/DESCRIBE
+
+
+@dataclass(frozen=True)
+class PageJob:
+    iri: str
+    format: Format
+
+
+@dataclass(frozen=True)
+class Settings:
+    engine: str = "oxigraph"
+    row_limit: int = 10_000
+    context: dict | None = None  # the JSON-LD context for graph answers
