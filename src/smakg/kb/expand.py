@@ -1,9 +1,13 @@
 """Turn authored claims into asserted triples plus Statement, Evidence and selector nodes with derived IRIs.
 
-A curator writes one ``smakg:Claim`` block per (fact, source): subject, predicate, object, source, quote.
-Claims about the same triple from several sources become one ``smakg:Statement`` with one
-``prov:wasDerivedFrom`` per source and one ``smakg:Evidence`` per quote. IRIs are SHA-256 digests of the
-content, so the same input always yields the same IRIs, and no blank node survives.
+A curator writes one ``smakg:Claim`` block per (fact, source): subject, predicate, object, source, quote, and how
+strongly the source states it (``QUALIFIERS``: frequency, certainty, severity, course, feature role, generality, the
+date it holds as of). Claims about the same triple from several sources become one ``smakg:Statement`` with one
+``prov:wasDerivedFrom`` per source and one ``smakg:Evidence`` per quote; the qualifiers go on that source's
+evidence, because two sources qualify one fact differently. A claim with ``smakg:negated true`` says the triple is
+not the case: its statement is marked negated and the triple itself is never asserted, so a plain query cannot
+read it as positive. IRIs are SHA-256 digests of the content, so the same input always yields the same IRIs, and
+no blank node survives.
 """
 
 from __future__ import annotations
@@ -19,11 +23,16 @@ from smakg.findings import VIOLATION, Finding, Location, Rule
 from smakg.kb.load import Loaded, new_graph
 from smakg.kb.vocab import ECO, EV, OA, OBOINOWL, SEL, SMAKG, STMT
 
+# How a source states a fact: claim properties the build moves onto that source's evidence.
+QUALIFIERS = (SMAKG.frequencyQualifier, SMAKG.certaintyQualifier, SMAKG.severityQualifier, SMAKG.courseQualifier,
+              SMAKG.featureQualifier, SMAKG.generalityQualifier, SMAKG.asOf)
 # Claim properties that the build moves onto the statement, the evidence or the selector.
 _CLAIM_KEYS = {
     RDF.type, RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom, OA.exact, OA.prefix, OA.suffix,
     DCTERMS.references, SMAKG.evidenceType, RDFS.comment, SMAKG.synonymScope, OBOINOWL.hasSynonymType,
+    SMAKG.negated, *QUALIFIERS,
 }
+NEGATED = Literal(True)
 CLAIM_SHAPE = Rule("smakg:check/claim-shape", "A claim (smakg:Claim) has exactly one rdf:subject, rdf:predicate "
                    "and rdf:object (subject and predicate IRIs), its source and quote, and no other property.")
 NO_BLANK_NODES = Rule("smakg:check/no-blank-nodes", "No blank node outside a smakg:Claim block: every node the "
@@ -49,8 +58,10 @@ def digest(*parts: Node | None) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def statement_iri(s: Node, p: Node, o: Node) -> URIRef:
-    return STMT[digest(s, p, o)]
+def statement_iri(s: Node, p: Node, o: Node, *, negated: bool = False) -> URIRef:
+    """The statement's IRI: a digest of its triple (and of its negation, so "not the case" never shares an IRI
+    with the positive statement)."""
+    return STMT[digest(s, p, o, NEGATED) if negated else digest(s, p, o)]
 
 
 def _values(graph: Graph, node: Node, prop: URIRef) -> list[Node]:
@@ -116,8 +127,12 @@ def _expand_claim(src: Graph, claim: Node, where: Location | None, result: Expan
             CLAIM_SHAPE.name, location=where))
         return
 
-    stmt = statement_iri(s, p, o)
-    out.add((s, p, o))
+    negated = NEGATED in _values(src, claim, SMAKG.negated)
+    stmt = statement_iri(s, p, o, negated=negated)
+    if negated:
+        out.add((stmt, SMAKG.negated, NEGATED))
+    else:
+        out.add((s, p, o))
     out.add((stmt, RDF.type, SMAKG.Statement))
     out.add((stmt, RDF.subject, s))
     out.add((stmt, RDF.predicate, p))
@@ -148,6 +163,9 @@ def _expand_claim(src: Graph, claim: Node, where: Location | None, result: Expan
     types = _values(src, claim, SMAKG.evidenceType) or [_evidence_type(src, source, refs)]
     for eco in types:
         out.add((ev, SMAKG.evidenceType, eco))
+    for prop in QUALIFIERS:
+        for value in _values(src, claim, prop):
+            out.add((ev, prop, value))
     out.add((ev, OA.hasSelector, sel))
     out.add((sel, RDF.type, OA.TextQuoteSelector))
     for prop, values in ((OA.exact, quotes), (OA.prefix, prefixes), (OA.suffix, suffixes)):

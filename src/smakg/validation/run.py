@@ -10,7 +10,7 @@ from smakg.findings import Outcome
 from smakg.kb.build import Built
 from smakg.kb.expand import CLAIM_SHAPE, NO_BLANK_NODES
 from smakg.project import Project
-from smakg.validation import checks
+from smakg.validation import checks, hedges
 from smakg.validation.catalog import shape_rules
 from smakg.validation.quotes import verify_quotes
 from smakg.validation.shacl import Shapes, load_shapes, run_shacl
@@ -23,10 +23,11 @@ def validate_built(built: Built, project: Project, *, sources_dir: Path | None =
     project's shapes already loaded (by ``load_shapes``), for callers that validate many graphs."""
     outcome = Outcome()
     shapes = shapes or load_shapes(project.shapes)
-    outcome.add_rules([CLAIM_SHAPE, NO_BLANK_NODES, *shape_rules(shapes), checks.RULE])
+    outcome.add_rules([CLAIM_SHAPE, NO_BLANK_NODES, *shape_rules(shapes), checks.RULE, hedges.RULE])
     outcome.extend(built.findings)
     outcome.extend(run_shacl(built.graph, shapes, built.locations))
     outcome.extend(checks.undeclared_iris(built.graph, built.vocabulary, built.locations))
+    outcome.extend(hedges.unrecorded_hedges(built.graph, built.locations))
     if sources_dir is not None:
         quotes = verify_quotes(built.graph, sources_dir, built.locations)
         outcome.extend(quotes.findings)
