@@ -1,5 +1,5 @@
 """``smakg shapes``: the catalog of every shape is generated from shapes/ itself, names every shape with its
-target, constraints and severity, and the README's copy of it is current."""
+target, constraints and severity, and the copy of it in docs/shapes.md is current."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from smakg.validation.catalog import ShapeInfo, catalog, to_markdown
 from smakg.validation.shacl import load_shapes, rule_name
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+SHAPES_PAGE = ROOT / "docs" / "shapes.md"
 BEGIN, END = "<!-- smakg shapes --format markdown: begin -->", "<!-- smakg shapes --format markdown: end -->"
 runner = CliRunner()
 
@@ -121,9 +121,9 @@ def test_cli_prints_every_shape(fmt: str, infos) -> None:
         assert severities == [i.severity for i in infos], "one row (one severity) per shape"
 
 
-def test_readme_shows_the_current_catalog(infos) -> None:
-    text = README.read_text(encoding="utf-8")
-    assert text.count(BEGIN) == 1 and text.count(END) == 1, "README.md lacks the generated shapes block"
+def test_docs_page_shows_the_current_catalog(infos) -> None:
+    text = SHAPES_PAGE.read_text(encoding="utf-8")
+    assert text.count(BEGIN) == 1 and text.count(END) == 1, "docs/shapes.md lacks the generated shapes block"
     block = text.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n")
     assert block == to_markdown(infos).strip("\n"), (
-        "README.md's table of shapes is out of date: run `python scripts/readme_shapes.py` to regenerate it")
+        "docs/shapes.md's table of shapes is out of date: run `python scripts/docs_shapes.py` to regenerate it")

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from smakg.cli import app
 from smakg.kb.fmt import curated_files
+from smakg.project import Project
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = ROOT / ".github" / "workflows" / "validate.yml"
@@ -134,7 +135,7 @@ def test_pre_commit_manifest_is_valid_and_matches_curated_files() -> None:
     for hook in hooks.values():
         assert hook["language"] == "python" and hook["entry"].startswith("smakg ")
         pattern = re.compile(hook["files"])
-        curated = [p.relative_to(ROOT).as_posix() for p in curated_files(ROOT)]
+        curated = [p.relative_to(ROOT).as_posix() for p in curated_files(Project(ROOT))]
         assert len(curated) > 10 and all(pattern.search(p) for p in curated)
         assert not any(pattern.search(p) for p in ("README.md", "src/smakg/cli.py", "dist/smakg.ttl"))
     assert hooks["smakg-fmt"]["pass_filenames"] is True

@@ -160,11 +160,14 @@ def test_lockfile_pins_jsonld_js() -> None:
     assert lock["packages"]["node_modules/jsonld"]["version"] == version
 
 
-def _readme_example(language: str) -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## For data integrators"):]
-    start = section.index(f"```{language}\n") + len(language) + 4
-    return section[start:section.index("```", start)]
+INTEGRATORS_PAGE = ROOT / "docs" / "integrators.md"
+
+
+def _docs_example(language: str) -> str:
+    """The first ``language`` code block of docs/integrators.md, exactly as an integrator would copy it."""
+    text = INTEGRATORS_PAGE.read_text(encoding="utf-8")
+    start = text.index(f"```{language}\n") + len(language) + 4
+    return text[start:text.index("```", start)]
 
 
 @pytest.fixture
@@ -176,8 +179,8 @@ def integrator_dir(written, tmp_path) -> Path:
     return tmp_path
 
 
-def test_readme_python_example_runs(integrator_dir, built) -> None:
-    code = _readme_example("python")
+def test_docs_python_example_runs(integrator_dir, built) -> None:
+    code = _docs_example("python")
     assert len(code.strip().splitlines()) <= 5
     result = subprocess.run([sys.executable, "-c", code], cwd=integrator_dir, capture_output=True, text=True,
                             timeout=120)
@@ -185,8 +188,8 @@ def test_readme_python_example_runs(integrator_dir, built) -> None:
     assert result.stdout.startswith(f"{len(built.graph)} [") and "IGHMBP2" in result.stdout
 
 
-def test_readme_javascript_example_runs(integrator_dir, built) -> None:
-    code = _readme_example("js")
+def test_docs_javascript_example_runs(integrator_dir, built) -> None:
+    code = _docs_example("js")
     assert len(code.strip().splitlines()) <= 5
     node = _node()
     (integrator_dir / "node_modules").symlink_to(INTEROP / "node_modules")
