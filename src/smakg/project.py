@@ -50,6 +50,12 @@ class Project:
         return self.ontology / "schema" / "condition.schema.json"
 
     @property
+    def identifiers(self) -> Path:
+        """The verified identifier table (TSV with its evidence column): every imported identifier is checked
+        against it."""
+        return self.ontology / "identifiers.tsv"
+
+    @property
     def shapes(self) -> Path:
         return self.root / "shapes"
 

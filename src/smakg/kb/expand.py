@@ -1,8 +1,8 @@
 """Turn authored claims into asserted triples plus Statement, Evidence and selector nodes with derived IRIs.
 
 A curator writes one ``smakg:Claim`` block per (fact, source): subject, predicate, object, source, quote, and how
-strongly the source states it (``QUALIFIERS``: frequency, certainty, severity, course, feature role, generality, the
-date it holds as of). Claims about the same triple from several sources become one ``smakg:Statement`` with one
+strongly the source states it (``QUALIFIERS``: certainty, generality, frequency, severity context, course, onset,
+feature role, the date it holds as of, ...). Claims about the same triple from several sources become one ``smakg:Statement`` with one
 ``prov:wasDerivedFrom`` per source and one ``smakg:Evidence`` per quote; the qualifiers go on that source's
 evidence, because two sources qualify one fact differently. A claim with ``smakg:negated true`` says the triple is
 not the case: its statement is marked negated and the triple itself is never asserted, so a plain query cannot
@@ -24,13 +24,14 @@ from smakg.kb.load import Loaded, new_graph
 from smakg.kb.vocab import ECO, EV, OA, OBOINOWL, SEL, SMAKG, STMT
 
 # How a source states a fact: claim properties the build moves onto that source's evidence.
-QUALIFIERS = (SMAKG.frequencyQualifier, SMAKG.certaintyQualifier, SMAKG.severityQualifier, SMAKG.courseQualifier,
-              SMAKG.featureQualifier, SMAKG.generalityQualifier, SMAKG.asOf)
+QUALIFIERS = (SMAKG.certainty, SMAKG.generality, SMAKG.frequency, SMAKG.severityContext, SMAKG.course, SMAKG.onset,
+              SMAKG.featureRole, SMAKG.asOf, SMAKG.ageFrom, SMAKG.ageTo, SMAKG.knownVariantsMoreThan,
+              SMAKG.subjectAspect, SMAKG.quotedVia)
 # Claim properties that the build moves onto the statement, the evidence or the selector.
 _CLAIM_KEYS = {
     RDF.type, RDF.subject, RDF.predicate, RDF.object, PROV.wasDerivedFrom, OA.exact, OA.prefix, OA.suffix,
     DCTERMS.references, SMAKG.evidenceType, RDFS.comment, SMAKG.synonymScope, OBOINOWL.hasSynonymType,
-    SMAKG.negated, *QUALIFIERS,
+    SMAKG.negated, RDFS.seeAlso, *QUALIFIERS,
 }
 NEGATED = Literal(True)
 CLAIM_SHAPE = Rule("smakg:check/claim-shape", "A claim (smakg:Claim) has exactly one rdf:subject, rdf:predicate "
@@ -131,6 +132,7 @@ def _expand_claim(src: Graph, claim: Node, where: Location | None, result: Expan
     stmt = statement_iri(s, p, o, negated=negated)
     if negated:
         out.add((stmt, SMAKG.negated, NEGATED))
+        out.add((stmt, RDF.type, SMAKG.NegatedStatement))
     else:
         out.add((s, p, o))
     out.add((stmt, RDF.type, SMAKG.Statement))
@@ -139,7 +141,7 @@ def _expand_claim(src: Graph, claim: Node, where: Location | None, result: Expan
     out.add((stmt, RDF.object, o))
     if where:
         result.locations.setdefault(stmt, where)
-    for prop in (RDFS.comment, SMAKG.synonymScope, OBOINOWL.hasSynonymType):
+    for prop in (RDFS.comment, RDFS.seeAlso, SMAKG.synonymScope, OBOINOWL.hasSynonymType):
         for value in _values(src, claim, prop):
             out.add((stmt, prop, value))
 

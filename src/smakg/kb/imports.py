@@ -21,7 +21,11 @@ from smakg.kb.turtle import serialize
 from smakg.kb.vocab import HP, IMPORTS, PREFIXES
 
 IMPORT_IRI = URIRef(IMPORTS + "hp")
-ROOTS = ("HP:0000005", "HP:0000118", "HP:0003674")  # mode of inheritance, phenotypic abnormality, onset
+# Branches whose roots the shapes name: mode of inheritance, phenotypic abnormality, onset, clinical modifier
+# (severity, clinical course, variability) and frequency.
+ROOTS = ("HP:0000005", "HP:0000118", "HP:0003674", "HP:0012823", "HP:0040279")
+# The HPO frequency classes, imported whole so a qualifier can use any of them.
+FREQUENCIES = ("HP:0040280", "HP:0040281", "HP:0040282", "HP:0040283", "HP:0040284", "HP:0040285")
 
 
 @dataclass
@@ -79,7 +83,7 @@ def hpo_import(obo: Path, wanted: set[str]) -> Graph:
     if missing:
         raise SystemExit(f"{obo}: not current HPO terms in this release: {', '.join(missing)}")
     closure: set[str] = set()
-    todo = sorted(wanted | set(ROOTS))
+    todo = sorted(wanted | set(ROOTS) | set(FREQUENCIES))
     while todo:
         term = todo.pop()
         if term in closure:

@@ -33,6 +33,7 @@ HP = Namespace(str(OBO) + "HP_")
 ECO = Namespace(str(OBO) + "ECO_")
 SO = Namespace(str(OBO) + "SO_")
 OMO = Namespace(str(OBO) + "OMO_")
+GO = Namespace(str(OBO) + "GO_")
 
 # Entity namespaces: https://w3id.org/smakg/id/{kind}/{slug}
 DERIVED_KINDS = ("statement", "evidence", "selector")
@@ -42,6 +43,8 @@ LOCUS = Namespace(ID + "locus/")
 PHEN = Namespace(ID + "phenotype/")
 COURSE = Namespace(ID + "course/")
 METHOD = Namespace(ID + "method/")
+TREATMENT = Namespace(ID + "treatment/")
+FACTOR = Namespace(ID + "factor/")
 SRC = Namespace(ID + "source/")
 AGENT = Namespace(ID + "agent/")
 STMT = Namespace(ID + "statement/")
@@ -113,6 +116,8 @@ PREFIXES: dict[str, str] = {
     "phen": str(PHEN),
     "course": str(COURSE),
     "method": str(METHOD),
+    "treatment": str(TREATMENT),
+    "factor": str(FACTOR),
     "src": str(SRC),
     "agent": str(AGENT),
     "stmt": str(STMT),
@@ -124,6 +129,7 @@ PREFIXES: dict[str, str] = {
     "ECO": str(ECO),
     "SO": str(SO),
     "OMO": str(OMO),
+    "GO": str(GO),
     "RO": str(OBO) + "RO_",
     "CHR": str(OBO) + "CHR_",
     "GENO": str(OBO) + "GENO_",

@@ -29,7 +29,7 @@ HEDGES = ("may", "can", "could", "might", "some", "usually", "generally", "in ge
 _PATTERN = re.compile(r"\b(" + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in HEDGES) + r")\b",
                       re.IGNORECASE)
 # The qualifiers that record how strongly a source states a fact (course and feature role do not).
-RECORDING = (SMAKG.certaintyQualifier, SMAKG.frequencyQualifier, SMAKG.generalityQualifier, SMAKG.severityQualifier)
+RECORDING = (SMAKG.certainty, SMAKG.frequency, SMAKG.generality, SMAKG.severityContext)
 
 
 def hedges_in(quote: str) -> list[str]:
