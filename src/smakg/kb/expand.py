@@ -3,11 +3,11 @@
 A curator writes one ``smakg:Claim`` block per (fact, source): subject, predicate, object, source, quote, and how
 strongly the source states it (``QUALIFIERS``: certainty, generality, frequency, severity context, course, onset,
 feature role, the date it holds as of, ...). Claims about the same triple from several sources become one
-``smakg:Statement`` with one ``prov:wasDerivedFrom`` per source and one ``smakg:Evidence`` per quote; the qualifiers go on that source's
-evidence, because two sources qualify one fact differently. A claim with ``smakg:negated true`` says the triple is
-not the case: its statement is marked negated and the triple itself is never asserted, so a plain query cannot
-read it as positive. IRIs are SHA-256 digests of the content, so the same input always yields the same IRIs, and
-no blank node survives.
+``smakg:Statement`` with one ``prov:wasDerivedFrom`` per source and one ``smakg:Evidence`` per quote; the
+qualifiers go on that source's evidence, because two sources qualify one fact differently. A claim with
+``smakg:negated true`` says the triple is not the case: its statement is marked negated and the triple itself is
+never asserted, so a plain query cannot read it as positive. IRIs are SHA-256 digests of the content, so the same
+input always yields the same IRIs, and no blank node survives.
 """
 
 from __future__ import annotations
