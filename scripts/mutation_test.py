@@ -1,7 +1,7 @@
 """Mutation testing of the validation: make each kind of curator's mistake in the real knowledge base, one at a
 time, run the full validation (as `smakg build --strict` does) and report what caught it. Exit 1 on any miss.
 
-    python scripts/mutation_test.py --sources-dir ../shared/seeds --table ../shared/reference/identifiers.tsv
+    python scripts/mutation_test.py --sources-dir ../shared/seeds
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=ROOT, help="project root (default: this repository)")
     parser.add_argument("--sources-dir", type=Path, default=ROOT.parent / "shared" / "seeds")
-    parser.add_argument("--table", type=Path, default=ROOT.parent / "shared" / "reference" / "identifiers.tsv")
+    parser.add_argument("--table", type=Path, default=ROOT / "ontology" / "identifiers.tsv")
     parser.add_argument("--per-kind", type=int, default=3, help="targets per kind of mistake (default 3)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes")
     parser.add_argument("--kind", action="append", default=[], help="run only this kind (repeatable)")

@@ -11,7 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
-TABLE = SHARED / "reference" / "identifiers.tsv"
+TABLE = ROOT / "ontology" / "identifiers.tsv"  # the project's verified identifier table
 _LOCAL = ("127.", "::1", "localhost")
 
 

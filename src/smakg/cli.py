@@ -32,8 +32,9 @@ ProjectOpt = Annotated[Path, typer.Option("--project", help="Project root (holds
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")]
 SourcesOpt = Annotated[Path | None, typer.Option("--sources-dir", help="Folder with the source documents' .txt "
                                                  "files; when given, every quote is checked against them.")]
-TableOpt = Annotated[Path | None, typer.Option("--table", help="Verified identifier table (identifiers.tsv); when "
-                                               "given, every imported identifier is checked against it.")]
+TableOpt = Annotated[Path | None, typer.Option("--table", help="Verified identifier table that every imported "
+                                               "identifier is checked against (default: the project's "
+                                               "ontology/identifiers.tsv).")]
 EngineOpt = Annotated[str, typer.Option("--engine", help="oxigraph (default, faster) or rdflib.")]
 DataOpt = Annotated[Path | None, typer.Option("--data", help="Use this .ttl/.nt dump instead of the project's graph "
                                               "(dist/smakg.nt when up to date, else built in memory).")]
@@ -85,6 +86,13 @@ def _run(fn) -> None:
     raise typer.Exit(code or EXIT_OK)
 
 
+def _table(project: Project, table: Path | None) -> Path | None:
+    """The identifier table to check against: the one given, else the project's own (when it has one)."""
+    if table is not None:
+        return table
+    return project.identifiers if project.identifiers.is_file() else None
+
+
 def _print_outcome(outcome: Outcome, fmt_: ReportFormat, strict: bool, out: Path | None) -> int:
     from smakg.files import write_one
     from smakg.report import ci as ci_report
@@ -118,7 +126,7 @@ def build(
 
     Nothing is written unless the graph conforms. Example:
 
-        smakg build --sources-dir ../shared/seeds --table ../shared/reference/identifiers.tsv
+        smakg build --strict --sources-dir ../shared/seeds
     """
 
     def body() -> int:
@@ -132,11 +140,17 @@ def build(
         proj.check()
         inputs = read_export_inputs(proj)  # a bad context, frame or schema fails before the long validation
         built = build_graph(proj)
-        outcome = validate_built(built, proj, sources_dir=sources_dir, table=table)
+        outcome = validate_built(built, proj, sources_dir=sources_dir, table=_table(proj, table))
         text = to_text(outcome, style=typer.style if sys.stdout.isatty() else None)
         if text:
             typer.echo(text)
         typer.echo(summary(outcome, strict=strict))
+        chosen = _table(proj, table)
+        ran = ["shapes", "Python checks"] + ([f"identifiers ({chosen})"] if chosen else [])
+        ran += [f"quotes ({sources_dir})"] if sources_dir else []
+        skipped = ([] if chosen else ["identifiers (no table: pass --table FILE)"]) + (
+            [] if sources_dir else ["quotes (the source documents are not in the repository: pass --sources-dir DIR)"])
+        typer.echo(f"checks run: {', '.join(ran)}" + (f"; skipped: {'; '.join(skipped)}" if skipped else ""))
         if not outcome.conforms(strict=strict):
             _err(f"nothing written to {out}/: fix the violations above" + (" and warnings" if strict else ""))
             return EXIT_VIOLATIONS
@@ -185,7 +199,7 @@ def validate(
         if files:
             kb_files = list(files) + ([proj.kb] if with_kb else [])
         built = build_graph(proj, kb_files)
-        outcome = validate_built(built, proj, sources_dir=sources_dir, table=table)
+        outcome = validate_built(built, proj, sources_dir=sources_dir, table=_table(proj, table))
         return _print_outcome(outcome, fmt_, strict, out)
 
     _run(body)
@@ -275,17 +289,22 @@ def verify_quotes_cmd(
 
 @app.command("verify-xrefs")
 def verify_xrefs_cmd(
-    table: Annotated[Path, typer.Option("--table", help="Verified identifier table (identifiers.tsv).")],
+    table: TableOpt = None,
     fmt_: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Check every imported cross-reference, DOI, PMID and HPO term against the verified identifier table.
 
-    Example:  smakg verify-xrefs --table ../shared/reference/identifiers.tsv
+    Example:  smakg verify-xrefs          (checks against ontology/identifiers.tsv)
     """
     from smakg.validation.xrefs import verify_xrefs
 
-    _check_command(project, fmt_, lambda b: verify_xrefs(b.graph, table, b.locations),
+    proj = Project(project)
+    chosen = _table(proj, table)
+    if chosen is None:
+        _err(f"error: no identifier table: {proj.identifiers} is missing; pass --table FILE")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    _check_command(project, fmt_, lambda b: verify_xrefs(b.graph, chosen, b.locations),
                    "identifiers checked: {identifiers}")
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from smakg.errors import DataError
@@ -30,8 +30,17 @@ EDGES = "smakg.biolink.edges.tsv"
 INFORES = "infores:smakg"
 HUMAN = "NCBITaxon:9606"
 NODE_COLUMNS = ["id", "category", "name", "iri", "xref", "synonym", "symbol", "full_name", "in_taxon", "provided_by"]
-EDGE_COLUMNS = ["id", "subject", "predicate", "object", "category", "original_predicate", "knowledge_level",
-                "agent_type", "primary_knowledge_source", "publications", "has_evidence_of_type", "supporting_text"]
+EDGE_COLUMNS = ["id", "subject", "predicate", "object", "category", "original_predicate", "negated",
+                "frequency_qualifier", "onset_qualifier", "clinical_modifier_qualifier", "qualifiers",
+                "knowledge_level", "agent_type", "primary_knowledge_source", "publications", "has_evidence_of_type",
+                "supporting_text"]
+# How strongly the sources state an edge. Biolink's single-valued qualifier slots get a value only when every
+# source's evidence gives the same one; the rest of smakg's qualifiers (certainty, generality, feature role, course),
+# for which Biolink has no slot, are listed in ``qualifiers`` as the CURIEs of their values, from every source.
+# Per-source qualifiers stay exact in the RDF exports.
+SINGLE_QUALIFIERS = {"frequency_qualifier": SMAKG.frequency, "onset_qualifier": SMAKG.onset,
+                     "clinical_modifier_qualifier": SMAKG.severityContext}
+LISTED_QUALIFIERS = (SMAKG.certainty, SMAKG.generality, SMAKG.featureRole, SMAKG.course)
 # How Biolink files an edge of a predicate (the association class); others are plain biolink:Association.
 ASSOCIATIONS = {
     "biolink:causes": "biolink:CausalGeneToDiseaseAssociation",
@@ -125,6 +134,18 @@ def build_view(graph: Graph, vocabulary: Graph, model: BiolinkModel | None = Non
                     continue
                 node_category[o] = range_
             edges.append(_edge(graph, model, s, prop, o, predicate))
+    # what the sources say is NOT the case: no asserted triple, an edge with negated=True
+    for st in sorted(graph.subjects(SMAKG.negated, Literal(True))):
+        prop, s, o = graph.value(st, RDF.predicate), graph.value(st, RDF.subject), graph.value(st, RDF.object)
+        predicate = preds.get(prop) if isinstance(prop, URIRef) else None
+        if predicate is None or s not in node_category or not isinstance(o, URIRef):
+            continue
+        if o not in node_category:  # an entity with a category is a node already; an external term takes the range
+            range_ = model.predicate(predicate)["range"]
+            if (o in typed and (o, RDF.type, OWL.Class) not in graph) or not range_ or not model.is_category(range_):
+                continue
+            node_category[o] = range_
+        edges.append(_edge(graph, model, s, prop, o, predicate, negated=True))
     nodes = [_node(graph, model, n, c) for n, c in node_category.items()]
     return View(sorted(nodes, key=lambda r: str(r["id"])), sorted(edges, key=lambda r: str(r["id"])))
 
@@ -160,9 +181,10 @@ def _publications(graph: Graph, model: BiolinkModel, sources: Iterable) -> list[
 
 
 def _edge(graph: Graph, model: BiolinkModel, s: URIRef, prop: URIRef, o: URIRef,
-          predicate: str) -> dict[str, str | list[str]]:
+          predicate: str, *, negated: bool = False) -> dict[str, str | list[str]]:
     statements = sorted(st for st in graph.subjects(RDF.subject, s)
-                        if (st, RDF.predicate, prop) in graph and (st, RDF.object, o) in graph)
+                        if (st, RDF.predicate, prop) in graph and (st, RDF.object, o) in graph
+                        and ((st, SMAKG.negated, Literal(True)) in graph) == negated)
     if len(statements) != 1:
         raise DataError(f"{s.n3()} {prop.n3()} {o.n3()}: {len(statements)} statements describe this triple, "
                         "expected exactly one", hint="run smakg validate to see the statement problems")
@@ -177,6 +199,13 @@ def _edge(graph: Graph, model: BiolinkModel, s: URIRef, prop: URIRef, o: URIRef,
         cited.update(graph.objects(ev, DCTERMS.references))
         types.update(curie(str(t), model) for t in graph.objects(ev, SMAKG.evidenceType))
     sources = set(graph.objects(st, PROV.wasDerivedFrom))
+    single = {}
+    for column, prop_ in SINGLE_QUALIFIERS.items():
+        per_evidence = [frozenset(graph.objects(ev, prop_)) for ev in evidence]
+        values = set().union(*per_evidence) if per_evidence else set()
+        same = len(values) == 1 and all(per_evidence[0] == v for v in per_evidence)
+        single[column] = curie(str(next(iter(values))), model) if same else ""
+    listed = sorted({curie(str(v), model) for ev in evidence for q in LISTED_QUALIFIERS for v in graph.objects(ev, q)})
     return {
         "id": curie(str(st), model),
         "subject": curie(str(s), model),
@@ -184,6 +213,9 @@ def _edge(graph: Graph, model: BiolinkModel, s: URIRef, prop: URIRef, o: URIRef,
         "object": curie(str(o), model),
         "category": [ASSOCIATIONS.get(predicate, "biolink:Association")],
         "original_predicate": curie(str(prop), model),
+        "negated": "True" if negated else "",
+        **single,
+        "qualifiers": listed,
         "knowledge_level": "knowledge_assertion",
         "agent_type": "manual_agent",
         "primary_knowledge_source": INFORES,

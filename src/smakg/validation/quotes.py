@@ -49,7 +49,8 @@ def verify_quotes(graph: Graph, sources_dir: Path, locations: Mapping[Node, Loca
                                         location=locations.get(source)))
 
     for evidence in sorted(graph.subjects(RDF.type, SMAKG.Evidence)):
-        source = graph.value(evidence, OA.hasSource)
+        # a cited work's words read in a document that prints them (its title in a reference list): check there
+        source = graph.value(evidence, SMAKG.quotedVia) or graph.value(evidence, OA.hasSource)
         selector = graph.value(evidence, OA.hasSelector)
         exact = graph.value(selector, OA.exact) if selector is not None else None
         if source is None or exact is None:

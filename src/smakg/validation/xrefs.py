@@ -2,7 +2,8 @@
 
 A wrong identifier is worse than none: each ``skos:*Match`` or ``smakg:approvedName`` statement imported
 from a reference release must name an identifier that a row marked ``verified`` lists, quote that row's
-label, and cite the release the row names. DOIs, PMIDs and HPO terms used anywhere must be verified rows too.
+label, and cite the release the row names. DOIs, PMIDs and the HPO, GO and SO terms used as values anywhere must be
+verified rows too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rdflib.term import Node
 
 from smakg.errors import BadInputError
 from smakg.findings import VIOLATION, Finding, Location, Outcome, Rule
-from smakg.kb.vocab import BIBO, HP, OA, PREFIXES, SMAKG, compress_iri, show
+from smakg.kb.vocab import BIBO, GO, HP, OA, PREFIXES, SMAKG, SO, compress_iri, show
 
 RULE = "smakg:check/verified-identifier"
 XREF_RULE = Rule(RULE, "Every imported cross-reference, approved name, DOI, PMID and HPO term is a row marked verified "
@@ -117,12 +118,14 @@ def verify_xrefs(graph: Graph, table: Path, locations: Mapping[Node, Location]) 
                 fail(stmt, f"{show(source)} is not the release the verified row names "
                            f"({candidates[0].evidence[:90]}…)", obj)
 
-    hp_values = {o for _s, p, o in graph if isinstance(o, URIRef) and str(o).startswith(str(HP))
-                 and p != RDFS.subClassOf}
-    for node in sorted(hp_values):
-        checked += 1
-        if ("HP", str(node)[len(str(HP)):]) not in rows:
-            fail(node, f"{show(node)} is not a verified HPO term of the reference table")
+    # terms of other ontologies used as values (HPO phenotypes and qualifiers, GO processes, SO aspects)
+    for space, prefix, what in ((HP, "HP", "HPO term"), (GO, "GO", "GO term"), (SO, "SO", "Sequence Ontology term")):
+        values = {o for _s, p, o in graph if isinstance(o, URIRef) and str(o).startswith(str(space))
+                  and p not in (RDFS.subClassOf, RDF.type)}
+        for node in sorted(values):
+            checked += 1
+            if (prefix, str(node)[len(str(space)):]) not in rows:
+                fail(node, f"{show(node)} is not a verified {what} of the reference table")
     for prop, prefix in ((BIBO.doi, "DOI"), (BIBO.pmid, "PMID")):
         for source, value in sorted(graph.subject_objects(prop)):
             checked += 1
