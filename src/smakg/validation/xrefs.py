@@ -13,12 +13,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from smakg.errors import BadInputError
 from smakg.findings import VIOLATION, Finding, Location, Outcome, Rule
+from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import BIBO, HP, OA, PREFIXES, SMAKG, compress_iri, show
 
 RULE = "smakg:check/verified-identifier"
@@ -78,7 +79,7 @@ def verify_xrefs(graph: Graph, table: Path, locations: Mapping[Node, Location]) 
         outcome.add(Finding(VIOLATION, show(focus) or "", message, RULE, value=show(value),
                             location=locations.get(focus)))
 
-    for stmt in sorted(graph.subjects(RDF.type, SMAKG.Statement)):
+    for stmt in sorted_terms(graph.subjects(RDF.type, SMAKG.Statement)):
         pred = graph.value(stmt, RDF.predicate)
         obj = graph.value(stmt, RDF.object)
         if pred not in MATCHES and pred != SMAKG.approvedName:
@@ -111,7 +112,7 @@ def verify_xrefs(graph: Graph, table: Path, locations: Mapping[Node, Location]) 
             fail(stmt, f"the quote must be the verified row's label ({candidates[0].label!r})", obj)
         for source in releases:
             release = graph.value(source, SMAKG.releaseDate)
-            if not isinstance(getattr(release, "value", None), dt.date):
+            if not isinstance(release, Literal) or not isinstance(release.value, dt.date):
                 continue  # missing or ill-typed: the shapes report it
             if not any(_release_named(r.evidence, release.toPython()) for r in candidates):
                 fail(stmt, f"{show(source)} is not the release the verified row names "
