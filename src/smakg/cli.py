@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -17,6 +18,7 @@ from smakg.project import Project
 
 if TYPE_CHECKING:
     from smakg.findings import Outcome
+    from smakg.kb.build import Built
 
 # Each command imports the library it needs inside its body, so that `smakg --help` and `smakg version` load no
 # RDF library (tests/test_layout.py holds them to it).
@@ -66,7 +68,7 @@ def _err(message: str) -> None:
     typer.secho(message, fg="red", err=True)
 
 
-def _run(fn) -> None:
+def _run(fn: Callable[[], int]) -> None:
     """Run a command body; turn known errors into their exit codes and unknown ones into exit 3."""
     try:
         code = fn()
@@ -255,7 +257,7 @@ def export_cmd(
     _run(body)
 
 
-def _check_command(project: Path, fmt_: ReportFormat, check, counts: str) -> None:
+def _check_command(project: Path, fmt_: ReportFormat, check: Callable[[Built], Outcome], counts: str) -> None:
     """Build the graph, run one Python check over it, print its report and the counts it made."""
 
     def body() -> int:

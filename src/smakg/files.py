@@ -37,11 +37,11 @@ def write_all(outputs: dict[str, str], out_dir: Path) -> list[Path]:
     temps: list[tuple[Path, Path]] = []
     try:
         for name, text in sorted(outputs.items()):
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-            temps.append((Path(tmp), out_dir / name))
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            temps.append((Path(tmp_name), out_dir / name))
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp_name, 0o644)
         for tmp, final in temps:
             os.replace(tmp, final)
     except BaseException as exc:  # whatever went wrong (a full disk, an unencodable character, Ctrl-C)

@@ -40,7 +40,7 @@ class Finding:
     component: str | None = None
     location: Location | None = None
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, str, int, str, str, str, str]:
         loc = self.location or Location("~", 0)
         return (loc.file, loc.line, self.focus, SEVERITY_ORDER.get(self.severity, 9), self.rule,
                 self.path or "", self.value or "", self.message)

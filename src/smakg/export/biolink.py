@@ -20,9 +20,11 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
+from rdflib.term import Identifier, Node
 
 from smakg.errors import DataError
 from smakg.export.biolink_model import BiolinkModel, load
+from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import BIBO, BIOLINK, BIOLINK_SAME_SPACE, OA, SMAKG, compress_iri
 
 NODES = "smakg.biolink.nodes.tsv"
@@ -65,15 +67,15 @@ def curie(iri: str, model: BiolinkModel) -> str:
     return compact
 
 
-def _biolink_terms(graph: Graph, subject: URIRef, prop: URIRef) -> list[str]:
+def _biolink_terms(graph: Graph, subject: Node, prop: URIRef) -> list[str]:
     ns = str(BIOLINK)
     return sorted("biolink:" + str(o)[len(ns):] for o in graph.objects(subject, prop) if str(o).startswith(ns))
 
 
-def categories(vocabulary: Graph, model: BiolinkModel) -> dict[URIRef, str]:
+def categories(vocabulary: Graph, model: BiolinkModel) -> dict[Identifier, str]:
     """smakg class -> Biolink category, from ``rdfs:subClassOf`` in the vocabulary."""
-    out = {}
-    for cls in sorted(set(vocabulary.subjects(RDF.type, OWL.Class))):
+    out: dict[Identifier, str] = {}
+    for cls in sorted_terms(set(vocabulary.subjects(RDF.type, OWL.Class))):
         found = [c for c in _biolink_terms(vocabulary, cls, RDFS.subClassOf) if model.is_category(c)]
         if len(found) > 1:
             raise DataError(f"{cls.n3()}: subclass of several Biolink categories ({', '.join(found)})",
@@ -83,10 +85,10 @@ def categories(vocabulary: Graph, model: BiolinkModel) -> dict[URIRef, str]:
     return out
 
 
-def predicates(vocabulary: Graph, model: BiolinkModel) -> dict[URIRef, str]:
+def predicates(vocabulary: Graph, model: BiolinkModel) -> dict[Identifier, str]:
     """smakg property -> Biolink predicate, from the strongest mapping the vocabulary gives."""
-    out = {}
-    for prop in sorted(set(vocabulary.subjects(RDF.type, OWL.ObjectProperty))):
+    out: dict[Identifier, str] = {}
+    for prop in sorted_terms(set(vocabulary.subjects(RDF.type, OWL.ObjectProperty))):
         for mapping in _PREDICATE_MAPPINGS:
             found = [p for p in _biolink_terms(vocabulary, prop, mapping) if model.predicate(p)]
             if len(found) > 1:
@@ -129,23 +131,29 @@ def build_view(graph: Graph, vocabulary: Graph, model: BiolinkModel | None = Non
             if o not in node_category:
                 if o in typed and (o, RDF.type, OWL.Class) not in graph:
                     continue  # an entity of a class with no Biolink category (a locus, a method ...)
-                range_ = model.predicate(predicate)["range"]
+                known = model.predicate(predicate)
+                assert known is not None  # predicates() keeps only the predicates the model knows
+                range_ = known["range"]
                 if not range_ or not model.is_category(range_):
                     continue
                 node_category[o] = range_
             edges.append(_edge(graph, model, s, prop, o, predicate))
     # what the sources say is NOT the case: no asserted triple, an edge with negated=True
-    for st in sorted(graph.subjects(SMAKG.negated, Literal(True))):
-        prop, s, o = graph.value(st, RDF.predicate), graph.value(st, RDF.subject), graph.value(st, RDF.object)
-        predicate = preds.get(prop) if isinstance(prop, URIRef) else None
-        if predicate is None or s not in node_category or not isinstance(o, URIRef):
+    for st in sorted_terms(graph.subjects(SMAKG.negated, Literal(True))):
+        n_prop, n_s, n_o = graph.value(st, RDF.predicate), graph.value(st, RDF.subject), graph.value(st, RDF.object)
+        if not isinstance(n_prop, URIRef) or n_prop not in preds:
             continue
-        if o not in node_category:  # an entity with a category is a node already; an external term takes the range
-            range_ = model.predicate(predicate)["range"]
-            if (o in typed and (o, RDF.type, OWL.Class) not in graph) or not range_ or not model.is_category(range_):
+        n_pred = preds[n_prop]
+        if not isinstance(n_s, URIRef) or n_s not in node_category or not isinstance(n_o, URIRef):
+            continue
+        if n_o not in node_category:  # an entity with a category is a node already; an external term takes the range
+            known = model.predicate(n_pred)
+            assert known is not None  # predicates() keeps only the predicates the model knows
+            if (n_o in typed and (n_o, RDF.type, OWL.Class) not in graph) or not known["range"] \
+                    or not model.is_category(known["range"]):
                 continue
-            node_category[o] = range_
-        edges.append(_edge(graph, model, s, prop, o, predicate, negated=True))
+            node_category[n_o] = known["range"]
+        edges.append(_edge(graph, model, n_s, n_prop, n_o, n_pred, negated=True))
     nodes = [_node(graph, model, n, c) for n, c in node_category.items()]
     return View(sorted(nodes, key=lambda r: str(r["id"])), sorted(edges, key=lambda r: str(r["id"])))
 
@@ -167,7 +175,7 @@ def _node(graph: Graph, model: BiolinkModel, node: URIRef, category: str) -> dic
     }
 
 
-def _publications(graph: Graph, model: BiolinkModel, sources: Iterable) -> list[str]:
+def _publications(graph: Graph, model: BiolinkModel, sources: Iterable[Node]) -> list[str]:
     out = set()
     for source in sources:
         pmid, doi = graph.value(source, BIBO.pmid), graph.value(source, BIBO.doi)
@@ -180,21 +188,23 @@ def _publications(graph: Graph, model: BiolinkModel, sources: Iterable) -> list[
     return sorted(out)
 
 
-def _edge(graph: Graph, model: BiolinkModel, s: URIRef, prop: URIRef, o: URIRef,
+def _edge(graph: Graph, model: BiolinkModel, s: Node, prop: Identifier, o: URIRef,
           predicate: str, *, negated: bool = False) -> dict[str, str | list[str]]:
-    statements = sorted(st for st in graph.subjects(RDF.subject, s)
-                        if (st, RDF.predicate, prop) in graph and (st, RDF.object, o) in graph
-                        and ((st, SMAKG.negated, Literal(True)) in graph) == negated)
+    statements = sorted_terms(st for st in graph.subjects(RDF.subject, s)
+                              if (st, RDF.predicate, prop) in graph and (st, RDF.object, o) in graph
+                              and ((st, SMAKG.negated, Literal(True)) in graph) == negated)
     if len(statements) != 1:
         raise DataError(f"{s.n3()} {prop.n3()} {o.n3()}: {len(statements)} statements describe this triple, "
                         "expected exactly one", hint="run smakg validate to see the statement problems")
     st = statements[0]
-    evidence = sorted(graph.objects(st, SMAKG.evidence))
-    quotes, cited, types = [], set(), set()
+    evidence = sorted_terms(graph.objects(st, SMAKG.evidence))
+    quotes: list[tuple[str, str]] = []
+    cited: set[Node] = set()
+    types: set[str] = set()
     for ev in evidence:
         source = graph.value(ev, OA.hasSource)
-        for sel in sorted(graph.objects(ev, OA.hasSelector)):
-            for exact in sorted(graph.objects(sel, OA.exact)):
+        for sel in sorted_terms(graph.objects(ev, OA.hasSelector)):
+            for exact in sorted_terms(graph.objects(sel, OA.exact)):
                 quotes.append((str(source), _text(str(exact)).replace(LIST_SEPARATOR, "\u00a6")))
         cited.update(graph.objects(ev, DCTERMS.references))
         types.update(curie(str(t), model) for t in graph.objects(ev, SMAKG.evidenceType))

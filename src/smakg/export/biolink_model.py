@@ -34,7 +34,7 @@ def slot_column(name: str) -> str:
     return name.replace(" ", "_")
 
 
-def _chain(name: str, table: dict[str, dict], *, mixins: bool) -> list[str]:
+def _chain(name: str, table: dict[str, dict[str, Any] | None], *, mixins: bool) -> list[str]:
     """``name`` and every ancestor (``is_a``, and ``mixins`` when asked), nearest first, each once."""
     seen: list[str] = []
     todo = [name]
@@ -51,7 +51,7 @@ def _chain(name: str, table: dict[str, dict], *, mixins: bool) -> list[str]:
     return seen
 
 
-def _inherited(name: str, table: dict[str, dict], key: str) -> Any:
+def _inherited(name: str, table: dict[str, dict[str, Any] | None], key: str) -> Any:
     for ancestor in _chain(name, table, mixins=False):
         value = (table[ancestor] or {}).get(key)
         if value is not None:
@@ -59,7 +59,7 @@ def _inherited(name: str, table: dict[str, dict], key: str) -> Any:
     return None
 
 
-def _usage(name: str, classes: dict[str, dict], slot: str, key: str) -> Any:
+def _usage(name: str, classes: dict[str, dict[str, Any] | None], slot: str, key: str) -> Any:
     """A slot_usage setting of a class, looked up through its own usage, its mixins', then its parents'."""
     for ancestor in _chain(name, classes, mixins=True):
         value = ((classes[ancestor] or {}).get("slot_usage") or {}).get(slot, {}) or {}
@@ -72,9 +72,9 @@ def from_schema(schema: dict[str, Any], prefix_map: dict[str, str]) -> dict[str,
     """The subset of a parsed ``biolink_model.yaml`` that smakg checks against, as plain JSON data, with the
     release's full prefix map (``prefixmaps/biolink-model-prefix-map.json``: the YAML's own prefixes plus the
     OBO, Monarch and semweb maps it defers to)."""
-    classes: dict[str, dict] = schema["classes"]
-    slots: dict[str, dict] = schema["slots"]
-    enums: dict[str, dict] = schema["enums"]
+    classes: dict[str, dict[str, Any] | None] = schema["classes"]
+    slots: dict[str, dict[str, Any] | None] = schema["slots"]
+    enums: dict[str, dict[str, Any] | None] = schema["enums"]
 
     categories = {}
     for name in sorted(classes):
@@ -168,7 +168,8 @@ class BiolinkModel:
 
     @property
     def version(self) -> str:
-        return self.data["version"]
+        version: str = self.data["version"]
+        return version
 
     def is_category(self, curie: str) -> bool:
         entry = self.data["categories"].get(curie)
@@ -195,10 +196,12 @@ class BiolinkModel:
         return other in self.ancestors(category)
 
     def predicate(self, curie: str) -> dict[str, Any] | None:
-        return self.data["predicates"].get(curie)
+        entry: dict[str, Any] | None = self.data["predicates"].get(curie)
+        return entry
 
     def association(self, curie: str) -> dict[str, Any] | None:
-        return self.data["associations"].get(curie)
+        entry: dict[str, Any] | None = self.data["associations"].get(curie)
+        return entry
 
     def multivalued(self, column: str) -> bool | None:
         entry = self.data["slots"].get(column)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
@@ -13,7 +14,7 @@ from smakg.errors import BadInputError
 from smakg.files import read_text
 
 
-def read_schema(path: Path) -> dict:
+def read_schema(path: Path) -> dict[str, Any]:
     """A draft 2020-12 JSON Schema, itself checked against the metaschema."""
     text = read_text(path)
     try:
@@ -31,22 +32,22 @@ def read_schema(path: Path) -> dict:
     return schema
 
 
-def schema_text(schema: dict) -> str:
+def schema_text(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def errors(document: dict, schema: dict) -> list[ValidationError]:
+def errors(document: dict[str, Any], schema: dict[str, Any]) -> list[ValidationError]:
     """Every way a document breaks the schema, in a stable order."""
     validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     return sorted(validator.iter_errors(document), key=lambda e: (e.json_path, e.message))
 
 
-def condition_documents(export: dict) -> list[dict]:
+def condition_documents(export: dict[str, Any]) -> list[dict[str, Any]]:
     """The condition documents of a framed export: the top-level nodes typed ``Condition``."""
     return [n for n in export.get("@graph", []) if "Condition" in n.get("type", [])]
 
 
-def check_documents(text: str, schema: dict, schema_path: Path) -> None:
+def check_documents(text: str, schema: dict[str, Any], schema_path: Path) -> None:
     """Refuse to publish condition documents that break the published schema."""
     export = json.loads(text)
     docs = condition_documents(export)

@@ -21,6 +21,7 @@ import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, VOID, XSD
@@ -34,6 +35,10 @@ from smakg.kb.vocab import DATASET, DCAT, OA, SMAKG, compress_iri
 from smakg.project import Project
 
 Triple = tuple[Node, Node, Node]
+# What a statement says of its triple (rdf:subject, rdf:predicate, rdf:object; None where one is missing) and an
+# item of its provenance: ("evidence", source, exact, prefix, suffix, types, references), ("note", p, o), ("source", s)
+Stated = tuple[Node | None, Node | None, Node | None]
+Item = tuple[Any, ...]
 _STATEMENT_KEYS = {RDF.type, RDF.subject, RDF.predicate, RDF.object, SMAKG.evidence, PROV.wasDerivedFrom}
 
 
@@ -79,7 +84,7 @@ def _build(root: Path) -> Graph:
     return build_graph(Project(root)).graph
 
 
-def _git(project: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
+def _git(project: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess[Any]:
     try:
         return subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=not binary,
                               check=False, stdin=subprocess.DEVNULL)
@@ -153,7 +158,7 @@ class Facts:
 
     graph: Graph
     triples: set[Triple] = field(default_factory=set)
-    provenance: dict[Triple, frozenset[tuple]] = field(default_factory=dict)
+    provenance: dict[Stated, frozenset[Item]] = field(default_factory=dict)
 
     def label(self, node: Node) -> str | None:
         value = self.graph.value(node, RDFS.label)
@@ -173,9 +178,10 @@ def facts(graph: Graph) -> Facts:
     out = Facts(graph, {t for t in graph if t[0] not in hidden})
     for st in graph.subjects(RDF.type, SMAKG.Statement):
         triple = (graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object))
-        items: set[tuple] = set()
+        items: set[Item] = set()
         for ev in graph.objects(st, SMAKG.evidence):
-            for source in list(graph.objects(ev, OA.hasSource)) or [None]:
+            sources: list[Node | None] = list(graph.objects(ev, OA.hasSource))
+            for source in sources or [None]:
                 for sel in graph.objects(ev, OA.hasSelector):
                     items.add(("evidence", source, graph.value(sel, OA.exact), graph.value(sel, OA.prefix),
                                graph.value(sel, OA.suffix), tuple(sorted(graph.objects(ev, SMAKG.evidenceType))),
@@ -193,7 +199,7 @@ class EntityChanges:
     added: list[Triple] = field(default_factory=list)
     removed: list[Triple] = field(default_factory=list)
     changed: list[tuple[Triple, Triple]] = field(default_factory=list)
-    evidence: list[tuple[Triple, list[tuple], list[tuple]]] = field(default_factory=list)
+    evidence: list[tuple[Triple, list[Item], list[Item]]] = field(default_factory=list)
 
     def count(self) -> int:
         return len(self.added) + len(self.removed) + len(self.changed) + len(self.evidence)
@@ -229,8 +235,8 @@ def compare(old: Snapshot, new: Snapshot) -> Diff:
     a, b = facts(old.graph), facts(new.graph)
     added, removed = b.triples - a.triples, a.triples - b.triples
     entities: dict[Node, EntityChanges] = defaultdict(EntityChanges)
-    by_sp_added: dict[tuple, list[Triple]] = defaultdict(list)
-    by_sp_removed: dict[tuple, list[Triple]] = defaultdict(list)
+    by_sp_added: dict[tuple[Node, Node], list[Triple]] = defaultdict(list)
+    by_sp_removed: dict[tuple[Node, Node], list[Triple]] = defaultdict(list)
     for t in added:
         by_sp_added[t[:2]].append(t)
     for t in removed:
@@ -257,7 +263,7 @@ def compare(old: Snapshot, new: Snapshot) -> Diff:
     return Diff(old, new, a, b, ordered)
 
 
-def _item_key(item: tuple) -> str:
+def _item_key(item: Item) -> str:
     return "\x1f".join("" if x is None else (x.n3() if hasattr(x, "n3") else str(x)) for x in item)
 
 
@@ -280,7 +286,7 @@ def _labelled(node: Node, d: Diff) -> str:
     return f"{shown} ({label})" if label and isinstance(node, URIRef) else shown
 
 
-def _item_text(item: tuple) -> str:
+def _item_text(item: Item) -> str:
     if item[0] == "evidence":
         _, source, exact, prefix, suffix, types, refs = item
         extra = "".join([f" prefix {term(prefix)}" if prefix else "", f" suffix {term(suffix)}" if suffix else "",
@@ -323,11 +329,11 @@ def to_text(d: Diff) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _term_json(node: Node | None, d: Diff) -> dict | None:
+def _term_json(node: Node | None, d: Diff) -> dict[str, Any] | None:
     if node is None:
         return None
     if isinstance(node, URIRef):
-        out: dict = {"iri": str(node)}
+        out: dict[str, Any] = {"iri": str(node)}
         if compress_iri(str(node)):
             out["curie"] = compress_iri(str(node))
         label = d.new_facts.label(node) or d.old_facts.label(node)
@@ -344,7 +350,7 @@ def _term_json(node: Node | None, d: Diff) -> dict | None:
     return {"blank": str(node)}
 
 
-def _item_json(item: tuple, d: Diff) -> dict:
+def _item_json(item: Item, d: Diff) -> dict[str, Any]:
     if item[0] == "evidence":
         _, source, exact, prefix, suffix, types, refs = item
         return {"kind": "evidence", "source": _term_json(source, d), "exact": None if exact is None else str(exact),
@@ -356,7 +362,7 @@ def _item_json(item: tuple, d: Diff) -> dict:
 
 
 def to_json(d: Diff) -> str:
-    def fact(t: Triple, side: Facts) -> dict:
+    def fact(t: Triple, side: Facts) -> dict[str, Any]:
         return {"predicate": _term_json(t[1], d), "object": _term_json(t[2], d),
                 "provenance": [_item_json(i, d) for i in sorted(side.provenance.get(t, ()), key=_item_key)]}
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from pyld import jsonld
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
 
 from smakg import __version__
 from smakg.errors import BadInputError
@@ -21,7 +23,7 @@ LAST_KEYS = ("statements",)
 _NATIVE = (str(XSD.integer), str(XSD.boolean))  # the datatypes JSON has native values for
 
 
-def expanded(graph: Graph) -> list[dict]:
+def expanded(graph: Graph) -> list[dict[str, Any]]:
     """Expanded JSON-LD of the graph by pyld's RDF-to-JSON-LD algorithm, integers and booleans as JSON numbers
     and booleans where the lexical form is canonical, so they compact to native JSON values and round-trip exactly.
 
@@ -29,10 +31,11 @@ def expanded(graph: Graph) -> list[dict]:
     parser removes duplicates in quadratic time.
     """
     triples = [{"subject": _term(s), "predicate": _term(p), "object": _term(o)} for s, p, o in sorted(graph)]
-    return _native(jsonld.from_rdf({"@default": triples}, {}))
+    doc: list[dict[str, Any]] = _native(jsonld.from_rdf({"@default": triples}, {}))
+    return doc
 
 
-def _term(node) -> dict:
+def _term(node: Node) -> dict[str, str]:
     if isinstance(node, Literal):
         if node.language:
             return {"type": "literal", "value": str(node), "datatype": str(RDF.langString), "language": node.language}
@@ -42,7 +45,7 @@ def _term(node) -> dict:
     return {"type": "IRI", "value": str(node)}
 
 
-def _native(value):
+def _native(value: Any) -> Any:
     if isinstance(value, list):
         return [_native(v) for v in value]
     if not isinstance(value, dict):
@@ -57,7 +60,7 @@ def _native(value):
     return {k: _native(v) for k, v in value.items()}
 
 
-def read_context(path: Path) -> dict:
+def read_context(path: Path) -> dict[str, Any]:
     """A context document (``{"@context": {...}}``, the context inline), checked by pyld's context processing so a
     bad term definition is reported here, naming the file, rather than in the middle of an export."""
     doc = read_jsonld(path, "the JSON-LD context")
@@ -74,11 +77,11 @@ def read_context(path: Path) -> dict:
     return doc
 
 
-def _context_problem(ctx: dict) -> tuple[str | None, str] | None:
+def _context_problem(ctx: dict[str, Any]) -> tuple[str | None, str] | None:
     """None if pyld processes the context; else the first term whose definition fails (alone with the context's
     keywords and plain prefixes), or None for the term when only the whole fails, and pyld's message."""
 
-    def fails(local: dict) -> str | None:
+    def fails(local: dict[str, Any]) -> str | None:
         try:
             jsonld.expand({"@context": local}, OPTIONS)
         except jsonld.JsonLdError as exc:
@@ -99,10 +102,10 @@ def _context_problem(ctx: dict) -> tuple[str | None, str] | None:
     return None, whole
 
 
-def compact(doc: list[dict], context: dict) -> dict:
+def compact(doc: list[dict[str, Any]], context: dict[str, Any]) -> dict[str, Any]:
     """Compact expanded JSON-LD with an inline context; the result always has a ``@graph``."""
     try:
-        out = jsonld.compact(doc, {"@context": context}, {**OPTIONS, "graph": True})
+        out: dict[str, Any] = jsonld.compact(doc, {"@context": context}, {**OPTIONS, "graph": True})
     except jsonld.JsonLdError as exc:
         raise BadInputError(f"JSON-LD compaction with the given context failed: {jsonld_error(exc)}",
                             hint="check the context's term definitions") from None
@@ -111,7 +114,7 @@ def compact(doc: list[dict], context: dict) -> dict:
     return out
 
 
-def _aliases(context: dict) -> dict[str, str]:
+def _aliases(context: dict[str, Any]) -> dict[str, str]:
     """The context's aliases of ``@type``, ``@value`` and ``@language`` (e.g. ``"type": "@type"``)."""
     found = {}
     for term, definition in context.items():
@@ -121,13 +124,13 @@ def _aliases(context: dict) -> dict[str, str]:
     return found
 
 
-def keyword_value_objects(value, context: dict):
+def keyword_value_objects(value: Any, context: dict[str, Any]) -> Any:
     """Write value objects (typed literals) with the keywords ``@value``/``@type``, not their aliases:
     rdflib 7.6 drops the datatype of ``{"type": ..., "value": ...}`` when the ``@type`` alias is a ``@set``."""
     aliases = _aliases(context)
     value_keys = {k for k, v in aliases.items() if v == "@value"} | {"@value"}
 
-    def walk(item):
+    def walk(item: Any) -> Any:
         if isinstance(item, list):
             return [walk(v) for v in item]
         if not isinstance(item, dict):
@@ -139,7 +142,7 @@ def keyword_value_objects(value, context: dict):
     return walk(value)
 
 
-def _sort_key(value) -> tuple[int, str]:
+def _sort_key(value: Any) -> tuple[int, str]:
     if isinstance(value, dict):
         ident = value.get("id", value.get("@id"))
         if ident is not None:
@@ -150,7 +153,7 @@ def _sort_key(value) -> tuple[int, str]:
     return (0, json.dumps(value))
 
 
-def ordered(value):
+def ordered(value: Any) -> Any:
     """One order for everything: keys id, type, label (and a statement's subject, predicate, object) first, then
     alphabetical, nested statements last; array members (JSON-LD sets; the data has no lists) by id or value.
     The context itself is left as written."""
@@ -163,12 +166,12 @@ def ordered(value):
     return {k: value[k] if k == "@context" else ordered(value[k]) for k in keys}
 
 
-def to_flat(graph: Graph, context_doc: dict) -> str:
+def to_flat(graph: Graph, context_doc: dict[str, Any]) -> str:
     """The flat export: the context inline, then a ``@graph`` of every node, each with its ``id`` and ``type``."""
     return dumps(ordered(compact(expanded(graph), context_doc["@context"])))
 
 
-def to_context(context: dict, version: str = __version__) -> str:
+def to_context(context: dict[str, Any], version: str = __version__) -> str:
     """The published context document: the same ``@context`` bytes as every export, named by its release."""
     return dumps({"@context": context["@context"], "id": str(download_url("context.jsonld", version)),
                   "version": version})

@@ -12,6 +12,7 @@ description follow the condition documents as flat nodes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pyld import jsonld
 from rdflib import Graph
@@ -21,7 +22,7 @@ from smakg.export.jsonld_flat import compact, expanded, keyword_value_objects, o
 from smakg.kb.jsonld import OPTIONS, dumps, jsonld_error, read_jsonld
 
 
-def read_frame(path: Path) -> dict:
+def read_frame(path: Path) -> dict[str, Any]:
     """A frame file: a JSON object; its ``@context``, if any, inline (the project context is used otherwise)."""
     frame = read_jsonld(path, "the JSON-LD frame")
     if "@context" in frame and not isinstance(frame["@context"], dict):
@@ -30,7 +31,8 @@ def read_frame(path: Path) -> dict:
     return frame
 
 
-def frame_documents(doc: list[dict], frame: dict, context: dict, *, source: str = "the frame") -> list[dict]:
+def frame_documents(doc: list[dict[str, Any]], frame: dict[str, Any], context: dict[str, Any], *,
+                    source: str = "the frame") -> list[dict[str, Any]]:
     """Frame expanded JSON-LD; return the top-level documents (compacted with the frame's or the given context)."""
     full = frame if "@context" in frame else {"@context": context, **frame}
     try:
@@ -38,17 +40,18 @@ def frame_documents(doc: list[dict], frame: dict, context: dict, *, source: str 
     except jsonld.JsonLdError as exc:
         raise BadInputError(f"{source}: JSON-LD framing failed: {jsonld_error(exc)}",
                             hint="check the frame against the JSON-LD 1.1 Framing specification") from None
-    return out.get("@graph", [])
+    docs: list[dict[str, Any]] = out.get("@graph", [])
+    return docs
 
 
-def triples_of(docs: list[dict], context: dict) -> Graph:
+def triples_of(docs: list[dict[str, Any]], context: dict[str, Any]) -> Graph:
     """The RDF a list of compacted documents expands to (pyld, offline)."""
     nquads = jsonld.to_rdf({"@context": context, "@graph": docs}, {**OPTIONS, "format": "application/n-quads"})
     return Graph().parse(data=nquads, format="nt")
 
 
-def framed(graph: Graph, context: dict, frame: dict, *, frame_context: dict | None = None,
-           source: str = "the frame") -> dict:
+def framed(graph: Graph, context: dict[str, Any], frame: dict[str, Any], *,
+           frame_context: dict[str, Any] | None = None, source: str = "the frame") -> dict[str, Any]:
     """The framed document in ``context``: a ``@graph`` of the framed documents (sorted by id) followed by the flat
     nodes of every subject the documents do not hold completely (sorted by id), so nothing of the graph is lost.
     The frame's keys are read with its own ``@context``, else ``frame_context``, else ``context``."""
@@ -66,7 +69,8 @@ def framed(graph: Graph, context: dict, frame: dict, *, frame_context: dict | No
     return {"@context": context, "@graph": docs + rest}
 
 
-def to_conditions(graph: Graph, context_doc: dict, frame: dict, *, source: str = "the frame") -> str:
+def to_conditions(graph: Graph, context_doc: dict[str, Any], frame: dict[str, Any], *,
+                  source: str = "the frame") -> str:
     """The text of ``smakg.conditions.jsonld``: the project frame read with the project context."""
     return dumps(framed(graph, context_doc["@context"], frame, frame_context=context_doc["@context"],
                         source=source))

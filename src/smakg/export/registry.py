@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
@@ -27,9 +28,9 @@ from smakg.project import Project
 class ExportInputs:
     """The JSON-LD context, the conditions frame and the condition JSON Schema, read and checked."""
 
-    context: dict
-    frame: dict
-    schema: dict
+    context: dict[str, Any]
+    frame: dict[str, Any]
+    schema: dict[str, Any]
 
 
 def read_export_inputs(project: Project) -> ExportInputs:

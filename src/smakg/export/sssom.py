@@ -16,6 +16,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from smakg.errors import DataError
+from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import BASE, OA, PREFIXES, SEMAPV, SMAKG, SSSOM, Curies
 
 NAME = "smakg.sssom.tsv"
@@ -74,7 +75,7 @@ def _entity_rows(graph: Graph, curie: _Curies) -> list[Row]:
             statements = [st for st in graph.subjects(RDF.subject, s)
                           if (st, RDF.predicate, predicate) in graph and (st, RDF.object, o) in graph]
             notes = sorted(_text(c) for st in statements for c in graph.objects(st, RDFS.comment))
-            evidence = sorted(ev for st in statements for ev in graph.objects(st, SMAKG.evidence))
+            evidence = sorted_terms(ev for st in statements for ev in graph.objects(st, SMAKG.evidence))
             if not evidence:
                 rows.append(Row(curie(str(s)), curie(str(predicate)), curie(str(o)), "", label, "; ".join(notes)))
             for ev in evidence:

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
+from rdflib.term import Node
 
 from smakg.errors import DataError
 from smakg.kb.describe import partition_iri
 from smakg.kb.load import new_graph
+from smakg.kb.terms import sorted_terms
 from smakg.kb.turtle import serialize
 from smakg.kb.vocab import (
     BASE,
@@ -90,12 +92,12 @@ def _count(value: int) -> Literal:
 
 
 def _partitions(graph: Graph, out: Graph, ds: URIRef) -> None:
-    by_property: dict[URIRef, list[tuple]] = defaultdict(list)
-    about: dict = defaultdict(int)
+    by_property: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
+    about: dict[Node, int] = defaultdict(int)
     for s, p, o in graph:
         by_property[p].append((s, o))
         about[s] += 1
-    members: dict[URIRef, set] = defaultdict(set)
+    members: dict[Node, set[Node]] = defaultdict(set)
     for s, o in by_property.get(RDF.type, []):
         members[o].add(s)
     for cls, entities in members.items():
@@ -123,7 +125,7 @@ def _partitions(graph: Graph, out: Graph, ds: URIRef) -> None:
 def _sources(graph: Graph, out: Graph, ds: URIRef) -> None:
     """Each source a statement derives from (documents and reference releases), with its version and dates."""
     used = {s for st in graph.subjects(RDF.type, SMAKG.Statement) for s in graph.objects(st, PROV.wasDerivedFrom)}
-    for source in sorted(used):
+    for source in sorted_terms(used):
         out.add((ds, PROV.wasDerivedFrom, source))
         for prop in _SOURCE_FACTS:
             for value in graph.objects(source, prop):

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, VOID, XSD
+from rdflib.term import Node
 
 from smakg import __version__
+from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import DATA_LICENSE, DATASET, DCAT, EXAMPLE_RESOURCE, ID, SMAKG, compress_iri
 
 
-def partition_iri(kind: str, term: URIRef) -> URIRef:
+def partition_iri(kind: str, term: Node) -> URIRef:
     """The IRI of the VoID class or property partition of ``term``: ``{dataset}/{kind}/{name}``, where the name
     is the local name of a smakg term and ``prefix-local`` of any other."""
     text = str(term)
@@ -39,7 +41,7 @@ def describe(graph: Graph, version: str = __version__) -> URIRef:
     add((ds, VOID.uriSpace, Literal(ID)))
     add((ds, VOID.exampleResource, EXAMPLE_RESOURCE))
     add((ds, VOID.vocabulary, URIRef(str(SMAKG))))
-    for source in sorted(graph.subjects(SMAKG.documentFile, None)):
+    for source in sorted_terms(graph.subjects(SMAKG.documentFile, None)):
         add((ds, PROV.wasDerivedFrom, source))
     counts = {cls: len(set(graph.subjects(RDF.type, cls))) for cls in (
         SMAKG.Condition, SMAKG.Gene, SMAKG.ChromosomeLocus, SMAKG.Phenotype, SMAKG.ClinicalCourse,

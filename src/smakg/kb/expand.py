@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
 from smakg.findings import VIOLATION, Finding, Location, Rule
 from smakg.kb.load import Loaded, new_graph
+from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import ECO, EV, OA, OBOINOWL, SEL, SMAKG, STMT
 
 # How a source states a fact: claim properties the build moves onto that source's evidence.
@@ -65,11 +66,11 @@ def statement_iri(s: Node, p: Node, o: Node, *, negated: bool = False) -> URIRef
     return STMT[digest(s, p, o, NEGATED) if negated else digest(s, p, o)]
 
 
-def _values(graph: Graph, node: Node, prop: URIRef) -> list[Node]:
-    return sorted(graph.objects(node, prop))
+def _values(graph: Graph, node: Node, prop: URIRef) -> list[Identifier]:
+    return sorted_terms(graph.objects(node, prop))
 
 
-def _evidence_type(graph: Graph, source: Node | None, refs: list[Node]) -> URIRef:
+def _evidence_type(graph: Graph, source: Node | None, refs: list[Identifier]) -> URIRef:
     if source is not None and (source, SMAKG.sourceKind, SMAKG.ReferenceRelease) in graph:
         return ECO_IMPORTED
     return ECO_STATED_WITH_REFERENCE if refs else ECO_STATED
@@ -118,10 +119,10 @@ def _expand_claim(src: Graph, claim: Node, where: Location | None, result: Expan
             return
         parts[name] = values[0]
     s, p, o = parts["rdf:subject"], parts["rdf:predicate"], parts["rdf:object"]
-    for prop in sorted({pp for pp in src.predicates(claim, None)} - _CLAIM_KEYS):
+    for extra in sorted_terms({pp for pp in src.predicates(claim, None)} - _CLAIM_KEYS):
         result.findings.append(Finding(
             VIOLATION, f"claim at {where}" if where else str(claim),
-            f"unknown property {prop.n3()} on a claim", CLAIM_SHAPE.name, path=prop.n3(), location=where))
+            f"unknown property {extra.n3()} on a claim", CLAIM_SHAPE.name, path=extra.n3(), location=where))
     if isinstance(s, Literal) or not isinstance(p, URIRef):
         result.findings.append(Finding(
             VIOLATION, f"claim at {where}", "a claim's subject and predicate must be IRIs",

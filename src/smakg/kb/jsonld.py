@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, Literal, overload
 
 from pyld import jsonld
 
@@ -15,7 +16,7 @@ from smakg.files import read_text
 REMOTE_SCHEMES = ("http://", "https://", "//")
 
 
-def offline_loader(url: str, options: dict | None = None) -> dict:
+def offline_loader(url: str, options: dict[str, Any] | None = None) -> dict[str, Any]:
     """Refuse every URL: smakg's JSON-LD embeds its context, so nothing needs fetching."""
     raise jsonld.JsonLdError(
         f"offline: refusing to load {url!r}; embed the context inline (smakg never fetches anything)",
@@ -51,7 +52,15 @@ def remote_references(value: object, path: str = "$") -> list[tuple[str, str]]:
     return found
 
 
-def read_jsonld(path: Path, what: str, *, top_level_list: bool = False) -> dict:
+@overload
+def read_jsonld(path: Path, what: str, *, top_level_list: Literal[False] = False) -> dict[str, Any]: ...
+
+
+@overload
+def read_jsonld(path: Path, what: str, *, top_level_list: bool) -> dict[str, Any] | list[Any]: ...
+
+
+def read_jsonld(path: Path, what: str, *, top_level_list: bool = False) -> dict[str, Any] | list[Any]:
     """A JSON-LD file as a JSON object (or a list of them, if allowed); a parse error names the line, a context
     URL is refused before any processor sees it (no request is ever made)."""
     text = read_text(path)
@@ -92,7 +101,7 @@ def jsonld_error(exc: BaseException) -> str:
     return " ".join(parts)
 
 
-def dumps(doc: dict) -> str:
+def dumps(doc: dict[str, Any]) -> str:
     """The byte form of every JSON-LD file: UTF-8, one-space indent, a final newline. Because ``@context`` is
     always the first key at the same depth, its bytes are the same in every file that embeds it."""
     return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"

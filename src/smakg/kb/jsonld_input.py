@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Any
 
 from pyld import jsonld
 from rdflib import BNode, Graph, Literal, URIRef
@@ -19,7 +20,7 @@ from smakg.findings import Location
 from smakg.kb.jsonld import OPTIONS, jsonld_error, read_jsonld
 
 
-def _term(value: dict, bnode_prefix: str) -> Node:
+def _term(value: dict[str, Any], bnode_prefix: str) -> Node:
     kind = value["type"]
     if kind == "IRI":
         return URIRef(value["value"])
@@ -44,7 +45,7 @@ def _line(text: str, iri: str, prefixes: dict[str, str]) -> int:
     return 1
 
 
-def _contexts(value, found: list[dict]) -> None:
+def _contexts(value: object, found: list[dict[str, Any]]) -> None:
     """Every inline context object anywhere in the document (top level, nested, scoped in term definitions)."""
     if isinstance(value, dict):
         for key, item in value.items():
@@ -61,7 +62,7 @@ def _contexts(value, found: list[dict]) -> None:
             _contexts(item, found)
 
 
-def _keys(value, out: set[str]) -> None:
+def _keys(value: object, out: set[str]) -> None:
     """Every key of a node object (not inside a context, not a keyword, not inside a @value)."""
     if isinstance(value, dict):
         if "@value" in value:
@@ -76,10 +77,10 @@ def _keys(value, out: set[str]) -> None:
             _keys(item, out)
 
 
-def unknown_keys(doc) -> list[str]:
+def unknown_keys(doc: object) -> list[str]:
     """Keys a JSON-LD processor would silently drop: not a keyword, not defined (or aliased) by any inline context,
     not an absolute IRI, not a CURIE of a defined prefix. Without @vocab each one is data lost without a word."""
-    contexts: list[dict] = []
+    contexts: list[dict[str, Any]] = []
     _contexts(doc, contexts)
     defined = {k for ctx in contexts for k in ctx if not k.startswith("@")}
     if any("@vocab" in ctx for ctx in contexts):

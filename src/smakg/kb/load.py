@@ -11,9 +11,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.plugins.parsers.notation3 import BadSyntax, RDFSink, SinkParser
+from rdflib.plugins.parsers.notation3 import BadSyntax, Formula, RDFSink, SinkParser
 from rdflib.term import Node
 
 from smakg.errors import BadInputError
@@ -51,7 +52,7 @@ class _TrackingSink(RDFSink):
         self.file = file
         self.locations = locations
 
-    def makeStatement(self, quadruple, why=None) -> None:
+    def makeStatement(self, quadruple: tuple[Formula | Graph | None, Node, Node, Node], why: Any = None) -> None:
         for term in quadruple[1:]:
             if isinstance(term, Literal | URIRef) and _SURROGATE.search(term):
                 line = self.parser.lines + 1 if self.parser is not None else 0
@@ -60,7 +61,8 @@ class _TrackingSink(RDFSink):
                     hint="write the character itself, or a \\U0001F600-style escape for characters beyond U+FFFF")
         super().makeStatement(quadruple, why)
         _f, _p, s, _o = quadruple
-        subject = self.normalise(_f, s)
+        # rdflib types normalise's formula as Formula | None, narrower than makeStatement's (it only tests isinstance)
+        subject = self.normalise(cast("Formula | None", _f), s)
         if subject not in self.locations and self.parser is not None:
             self.locations[subject] = Location(self.file, self.parser.lines + 1)
 

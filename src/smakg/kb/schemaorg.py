@@ -12,6 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from smakg import __version__
+from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import AGENT, DATA_LICENSE, DATASET, RELEASE, SCHEMA, SMAKG
 
 NAME = "smakg: the spinal muscular atrophy knowledge graph"
@@ -52,7 +53,7 @@ def describe_for_search(graph: Graph, version: str = __version__) -> URIRef:
     add((ds, SCHEMA.creator, CREATOR))
     add((CREATOR, RDF.type, SCHEMA.Organization))
     add((CREATOR, SCHEMA.name, Literal(CREATOR_NAME)))
-    for source in sorted(graph.subjects(SMAKG.documentFile, None)):
+    for source in sorted_terms(graph.subjects(SMAKG.documentFile, None)):
         add((ds, SCHEMA.isBasedOn, source))
     for file, media_type, description in DISTRIBUTIONS:
         node = URIRef(f"{DATASET}/distribution/{file}")  # the node void.ttl describes as a dcat:Distribution

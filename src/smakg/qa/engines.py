@@ -16,6 +16,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
@@ -111,7 +112,7 @@ def results_of(report: Graph) -> tuple[bool, frozenset[Result]]:
             value=_term(report.value(result, SH.value)),
             shape=(show(shape) or "") if isinstance(shape, URIRef) else "",
         ))
-    return bool(conforms is not None and conforms.toPython() is True), frozenset(results)
+    return bool(isinstance(conforms, Literal) and conforms.toPython() is True), frozenset(results)
 
 
 def compare(first: Run, second: Run) -> Difference:
@@ -126,7 +127,7 @@ def compare(first: Run, second: Run) -> Difference:
 # The standard's conformance: sh:conforms is true only when there is no result at all, whatever its severity.
 # smakg's settings let warnings conform (``allow_warnings``), a pyshacl option the standard does not have, so
 # engines are compared with it off; the results are the same either way.
-STANDARD_SETTINGS: Mapping[str, object] = {**SHACL_SETTINGS, "allow_warnings": False, "allow_infos": False}
+STANDARD_SETTINGS: Mapping[str, Any] = {**SHACL_SETTINGS, "allow_warnings": False, "allow_infos": False}
 
 
 class Pyshacl:
@@ -135,7 +136,7 @@ class Pyshacl:
 
     name = "pyshacl"
 
-    def __init__(self, shapes: Graph, settings: Mapping[str, object] = SHACL_SETTINGS) -> None:
+    def __init__(self, shapes: Graph, settings: Mapping[str, Any] = SHACL_SETTINGS) -> None:
         self.shapes = shapes
         self.settings = dict(settings)
         sparqlcache.install()

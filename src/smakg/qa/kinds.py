@@ -43,8 +43,8 @@ class Kind:
     name: str
     mistake: str
     expect: tuple[Catch, ...]
-    targets: Callable[[Graph], list[Node]]
-    apply: Callable[[Graph, Node], None]
+    targets: Callable[[Graph], Sequence[Node]]
+    apply: Callable[[Graph, Node], object]  # what it returns is ignored
     stage: str = AUTHORED
     group: Callable[[Graph, Node], str] | None = None
 

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
-from rdflib.term import Node
+from rdflib.term import Identifier, Node
 
+from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import BIBO, ECO, HP, ID, OA, OBOINOWL, OMO, PREFIXES, SMAKG, SO, STMT
 from smakg.qa.kinds import BUILT, Catch, Kind
 
@@ -52,7 +53,7 @@ def _either(names: Iterable[str], component: str) -> tuple[Catch, ...]:
 # Finding targets
 
 
-def _content(graph: Graph, node: Node) -> tuple:
+def _content(graph: Graph, node: Node) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((p.n3(), o.n3()) for p, o in graph.predicate_objects(node)))
 
 
@@ -72,14 +73,14 @@ def claims(graph: Graph, *predicates: URIRef, subject_class: URIRef | None = Non
     return sorted(found, key=lambda c: _content(graph, c))
 
 
-def instances(graph: Graph, *classes: URIRef, having: URIRef | None = None) -> list[Node]:
+def instances(graph: Graph, *classes: URIRef, having: URIRef | None = None) -> list[URIRef]:
     """IRIs typed with one of ``classes`` (and with a ``having`` value), sorted."""
     return sorted({s for c in classes for s in graph.subjects(RDF.type, c) if isinstance(s, URIRef)
                    and (having is None or graph.value(s, having) is not None)})
 
 
-def statements(graph: Graph) -> list[Node]:
-    return sorted(graph.subjects(RDF.type, SMAKG.Statement))
+def statements(graph: Graph) -> list[Identifier]:
+    return sorted_terms(graph.subjects(RDF.type, SMAKG.Statement))
 
 
 def has_document(graph: Graph, source: Node) -> bool:
@@ -99,7 +100,8 @@ def long_quote(graph: Graph, claim: Node) -> bool:
 # Making the mistakes
 
 
-def _relit(old: Node, text: str | None = None, *, lang: str | None = None, datatype: URIRef | None = None) -> Literal:
+def _relit(old: Node | None, text: str | None = None, *, lang: str | None = None,
+           datatype: URIRef | None = None) -> Literal:
     """A literal like ``old`` (same language tag or datatype unless given) with new text."""
     value = str(old) if text is None else text
     if lang is not None:
@@ -112,7 +114,7 @@ def _relit(old: Node, text: str | None = None, *, lang: str | None = None, datat
 def put(prop: URIRef, value: Callable[[Graph, Node, Node], Node]) -> Callable[[Graph, Node], None]:
     """Replace the (first) value of ``prop`` on the target by ``value(graph, target, old)``."""
     def apply(graph: Graph, node: Node) -> None:
-        old = sorted(graph.objects(node, prop))[0]
+        old = sorted_terms(graph.objects(node, prop))[0]
         graph.remove((node, prop, old))
         graph.add((node, prop, value(graph, node, old)))
     return apply
@@ -191,9 +193,9 @@ def wrong_prefix(graph: Graph, claim: Node, old: Node) -> URIRef:
     return URIRef(PREFIXES["HGNC"] + "5542")
 
 
-def another(graph: Graph, cls: URIRef, *not_: Node) -> URIRef:
+def another(graph: Graph, cls: URIRef, *not_: Node | None) -> URIRef:
     """The first declared node of ``cls`` that is none of ``not_``."""
-    return next(n for n in instances(graph, cls) if n not in not_)  # type: ignore[return-value]
+    return next(n for n in instances(graph, cls) if n not in not_)
 
 
 def retarget_object(cls: URIRef) -> Callable[[Graph, Node], None]:
@@ -203,8 +205,15 @@ def retarget_object(cls: URIRef) -> Callable[[Graph, Node], None]:
     return apply
 
 
+def value_of(graph: Graph, node: Node, prop: URIRef) -> Node:
+    """The value of ``prop`` on a target that has one (the targets are chosen so: claims, ``instances(having=)``)."""
+    value = graph.value(node, prop)
+    assert value is not None, f"{node} has no {prop}"
+    return value
+
+
 def label_of(graph: Graph, node: Node) -> Node:
-    return graph.value(node, RDFS.label)
+    return value_of(graph, node, RDFS.label)
 
 
 # built graph: hand-written statements
@@ -221,7 +230,7 @@ def duplicate_statement(graph: Graph, stmt: Node) -> None:
 
 
 def misattribute_evidence(graph: Graph, stmt: Node) -> None:
-    evidence = sorted(graph.objects(stmt, SMAKG.evidence))[0]
+    evidence = sorted_terms(graph.objects(stmt, SMAKG.evidence))[0]
     named = set(graph.objects(stmt, PROV.wasDerivedFrom))
     graph.set((evidence, OA.hasSource, next(s for s in instances(graph, SMAKG.Source) if s not in named)))
 
@@ -245,7 +254,9 @@ def untyped_date(graph: Graph, source: Node) -> None:
 
 
 def next_day(graph: Graph, source: Node) -> None:
-    day = graph.value(source, SMAKG.releaseDate).toPython() + dt.timedelta(days=1)
+    released = graph.value(source, SMAKG.releaseDate)
+    assert isinstance(released, Literal)  # the targets have one (instances(..., having=SMAKG.releaseDate))
+    day = released.toPython() + dt.timedelta(days=1)
     graph.set((source, SMAKG.releaseDate, Literal(day.isoformat(), datatype=XSD.date)))
 
 
@@ -305,12 +316,12 @@ def swap_letters(text: str) -> str:
     return text[:i] + text[i + 1:i + 2] + text[i:i + 1] + text[i + 2:]
 
 
-def by_class(graph: Graph, node: Node) -> str:
+def by_class(graph: Graph, node: Node | None) -> str:
     """The group of a target: the class of the entity (of a claim: of its subject)."""
     if (node, RDF.type, SMAKG.Claim) in graph:
         node = graph.value(node, RDF.subject)
     known = (*LABELLED, SMAKG.Source)
-    return next((str(c) for c in sorted(graph.objects(node, RDF.type)) if c in known), "other")
+    return next((str(c) for c in sorted_terms(graph.objects(node, RDF.type)) if c in known), "other")
 
 
 def by_date(graph: Graph, source: Node) -> str:
@@ -369,7 +380,7 @@ KINDS: list[Kind] = [
     # ---- the shape of a claim
     K("claim-without-predicate", "a claim with no rdf:predicate", (CLAIM_SHAPE,), claims, drop(RDF.predicate)),
     K("claim-two-objects", "a claim with two objects", (CLAIM_SHAPE,), lambda g: claims(g, *MATCHES),
-      add(RDF.object, lambda g, n: bump_last_digit(g.value(n, RDF.object)))),
+      add(RDF.object, lambda g, n: bump_last_digit(value_of(g, n, RDF.object)))),
     K("claim-unknown-property", "a property a claim does not take (skos:note)", (CLAIM_SHAPE,), claims,
       add(SKOS.note, lambda g, n: Literal("see the source"))),
     K("predicate-not-curated", "a claim with a predicate outside smakg's relations (rdfs:seeAlso)",
@@ -419,11 +430,11 @@ KINDS: list[Kind] = [
       statements, drop(SMAKG.evidence), BUILT),
     K("evidence-not-evidence", "a statement whose evidence is another kind of node",
       (R("shp:Statement › smakg:evidence", "Class"),), statements,
-      put(SMAKG.evidence, lambda g, n, o: g.value(o, OA.hasSelector)), BUILT),
+      put(SMAKG.evidence, lambda g, n, o: value_of(g, o, OA.hasSelector)), BUILT),
     K("statement-without-subject", "a statement with no rdf:subject", (R("shp:Statement › rdf:subject", "MinCount"),),
       statements, drop(RDF.subject), BUILT),
     K("evidence-without-selector", "an evidence with no quote selector",
-      (R("shp:Evidence › oa:hasSelector", "MinCount"),), lambda g: sorted(g.subjects(RDF.type, SMAKG.Evidence)),
+      (R("shp:Evidence › oa:hasSelector", "MinCount"),), lambda g: sorted_terms(g.subjects(RDF.type, SMAKG.Evidence)),
       drop(OA.hasSelector), BUILT),
     # ---- names
     K("gene-symbol-lowercase", "a gene's symbol written in lower case", (R("shp:Gene › rdfs:label", "Pattern"),),
@@ -451,7 +462,7 @@ KINDS: list[Kind] = [
     K("alias-of-two-conditions", "one alias given to two conditions", (R("shp:AliasUnique", "SPARQL"),),
       lambda g: claims(g, SKOS.altLabel, subject_class=SMAKG.Condition),
       new_claim_for(lambda g, n: another(g, SMAKG.Condition, g.value(n, RDF.subject)),
-                    lambda g, n: g.value(n, RDF.object), like=lambda g, n: n)),
+                    lambda g, n: value_of(g, n, RDF.object), like=lambda g, n: n)),
     K("alias-is-another-conditions-label", "an alias that is another condition's label",
       (R("shp:AliasUnique", "SPARQL"),), lambda g: instances(g, SMAKG.Condition),
       new_claim_for(lambda g, n: n, lambda g, n: label_of(g, another(g, SMAKG.Condition, n)))),
@@ -549,11 +560,11 @@ KINDS: list[Kind] = [
     K("date-ill-typed", "a date that is no date (month 13, day 45)",
       (R("shp:SourceDates › smakg:releaseDate", "Datatype"), R("shp:SourceDates › dcterms:issued", "Or"),
        R("shp:SourceDates › dcterms:modified", "Or")),
-      lambda g: sorted({s for p in DATES for s in g.subjects(p, None)}), ill_typed_date, group=by_date),
+      lambda g: sorted_terms({s for p in DATES for s in g.subjects(p, None)}), ill_typed_date, group=by_date),
     K("date-untyped", "a date written as a plain string",
       (R("shp:SourceDates › smakg:releaseDate", "Datatype"), R("shp:SourceDates › dcterms:issued", "Or"),
        R("shp:SourceDates › dcterms:modified", "Or")),
-      lambda g: sorted({s for p in DATES for s in g.subjects(p, None)}), untyped_date, group=by_date),
+      lambda g: sorted_terms({s for p in DATES for s in g.subjects(p, None)}), untyped_date, group=by_date),
     K("release-date-not-the-verified-one", "a reference release dated a day later than the table's release",
       (TABLE_CHECK,), lambda g: instances(g, SMAKG.Source, having=SMAKG.releaseDate), next_day),
     K("doi-malformed", "a DOI written with its doi: prefix", (R("shp:Source › bibo:doi", "Pattern"),),
@@ -562,7 +573,7 @@ KINDS: list[Kind] = [
       lambda g: instances(g, SMAKG.Source, having=BIBO.pmid), put(BIBO.pmid, lambda g, n, o: _relit(o, f"PMID:{o}"))),
     K("citation-id-not-verified", "a PMID or DOI one digit off", (TABLE_CHECK,),
       lambda g: instances(g, SMAKG.Source, having=BIBO.pmid) + instances(g, SMAKG.Source, having=BIBO.doi),
-      edit_each((BIBO.pmid, BIBO.doi), lambda g, n, o: _relit(o, str(bump_last_digit(URIRef(o)))))),
+      edit_each((BIBO.pmid, BIBO.doi), lambda g, n, o: _relit(o, str(bump_last_digit(URIRef(str(o))))))),
     K("checksum-uppercase", "a SHA-256 in upper case", (R("shp:Source › smakg:textSha256", "Pattern"),),
       lambda g: instances(g, SMAKG.Source, having=SMAKG.textSha256),
       put(SMAKG.textSha256, lambda g, n, o: _relit(o, str(o).upper()))),
@@ -579,11 +590,11 @@ KINDS: list[Kind] = [
       lambda g: instances(g, SMAKG.Source, having=SMAKG.documentFile),
       put(SMAKG.documentFile, lambda g, n, o: _relit(o, str(o).replace(".txt", "-copy.txt")))),
     K("printed-date-not-printed", "a printed date or version that the document does not print", (QUOTE_CHECK,),
-      lambda g: sorted({s for p in (SMAKG.printedDate, SMAKG.printedVersion) for s in g.subjects(p, None)}),
+      lambda g: sorted_terms({s for p in (SMAKG.printedDate, SMAKG.printedVersion) for s in g.subjects(p, None)}),
       edit_each((SMAKG.printedDate, SMAKG.printedVersion), lambda g, n, o: _relit(o, misspell(str(o))))),
     K("publisher-not-an-organisation", "a publisher or creator that is a source, not an organisation",
       (R("shp:Source › dcterms:publisher", "Class"), R("shp:Source › dcterms:creator", "Class")),
-      lambda g: sorted({s for p in (DCTERMS.publisher, DCTERMS.creator) for s in g.subjects(p, None)}),
+      lambda g: sorted_terms({s for p in (DCTERMS.publisher, DCTERMS.creator) for s in g.subjects(p, None)}),
       edit_each((DCTERMS.publisher, DCTERMS.creator), lambda g, n, o: another(g, SMAKG.Source, n)),
       group=by_agent_role),
     K("cited-work-undeclared-kind", "a source citing an organisation as a work",
@@ -610,7 +621,7 @@ def second_value(graph: Graph, node: Node, prop: URIRef) -> Node:
     old = graph.value(node, prop)
     if isinstance(old, URIRef):
         return next(k for k in (SMAKG.WebResource, SMAKG.JournalArticle) if k != old)
-    if getattr(old, "datatype", None) in (XSD.date, XSD.gYear, XSD.gYearMonth):
+    if isinstance(old, Literal) and old.datatype in (XSD.date, XSD.gYear, XSD.gYearMonth):
         return Literal(str(int(str(old)[:4]) + 1) + str(old)[4:], datatype=old.datatype)
     return _relit(old, str(old)[:-1] + ("0" if str(old)[-1] != "0" else "1"))
 
@@ -649,7 +660,7 @@ def _approved_name_claims(graph: Graph) -> list[Node]:
 KINDS += [
     Kind("second-approved-name", "a gene with a second approved name (an alias written as a name)",
          (Catch("shp:Gene › smakg:approvedName", "MaxCount"),), _approved_name_claims,
-         new_claim_for(lambda g, n: g.value(n, RDF.subject),
+         new_claim_for(lambda g, n: value_of(g, n, RDF.subject),
                        lambda g, n: _relit(g.value(n, RDF.object), str(g.value(n, RDF.object)) + " protein"),
                        like=lambda g, n: n, predicate=SMAKG.approvedName)),
     Kind("approved-name-language-tag", "an approved name with a language tag",
@@ -667,8 +678,8 @@ KINDS += [
 
 
 # ---- mistakes only a hand-written statement, evidence or selector can make (the built graph)
-def evidences(graph: Graph) -> list[Node]:
-    return sorted(graph.subjects(RDF.type, SMAKG.Evidence))
+def evidences(graph: Graph) -> list[Identifier]:
+    return sorted_terms(graph.subjects(RDF.type, SMAKG.Evidence))
 
 
 def _other_value(prop: URIRef) -> Callable[[Graph, Node], Node]:

@@ -89,7 +89,7 @@ class Report:
     seconds: float
     constraints: frozenset[str] = frozenset()  # every top-level constraint of the shapes, as findings name them
 
-    def exercised(self) -> set[str]:
+    def exercised(self) -> frozenset[str]:
         """The constraints that fired on at least one mutant."""
         return self.constraints & {rule for s in self.scores for rule in s.rules()}
 
@@ -170,6 +170,9 @@ def shape_constraints(shapes: Graph) -> frozenset[str]:
 # --------------------------------------------------------------------------------------------------------------
 # The run
 
+# What identifies a finding across runs (see _key).
+_FindingKey = tuple[str, str, str, str | None, str | None, str | None, str]
+
 
 @dataclass
 class _Baseline:
@@ -181,7 +184,7 @@ class _Baseline:
     shapes: Shapes
     sources_dir: Path | None
     table: Path | None
-    known: frozenset[tuple]
+    known: frozenset[_FindingKey]
     targets: dict[str, list[Node]]
     kinds: dict[str, Kind]
 
@@ -189,7 +192,7 @@ class _Baseline:
 _BASE: _Baseline | None = None
 
 
-def _key(f: Finding) -> tuple:
+def _key(f: Finding) -> _FindingKey:
     return f.severity, f.focus, f.rule, f.component, f.path, f.value, f.message
 
 

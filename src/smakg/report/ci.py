@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 from pathlib import Path
+from typing import Any
 
 from smakg import __version__
 from smakg.findings import INFO, SEVERITY_ORDER, VIOLATION, WARNING, Finding, Location, Outcome, Rule
@@ -191,7 +192,7 @@ def _iri(curie: str) -> str | None:
     return None
 
 
-def _rule_descriptor(rule: Rule, root: Path) -> dict:
+def _rule_descriptor(rule: Rule, root: Path) -> dict[str, Any]:
     first = re.split(r"(?<=\.)\s", rule.description, maxsplit=1)[0] if rule.description else rule.name
     help_lines = [rule.description] if rule.description else []
     if rule.constraints:
@@ -209,8 +210,8 @@ def _rule_descriptor(rule: Rule, root: Path) -> dict:
     }
 
 
-def _location(f: Finding, root: Path) -> dict:
-    loc: dict = {}
+def _location(f: Finding, root: Path) -> dict[str, Any]:
+    loc: dict[str, Any] = {}
     file = relative_path(f.location, root)
     if f.location is not None:
         if file is not None:
@@ -233,7 +234,7 @@ def to_sarif(outcome: Outcome, *, root: Path, strict: bool = False) -> str:
     index = {name: i for i, name in enumerate(rules)}
     results = []
     for f in outcome.sorted():
-        result: dict = {
+        result: dict[str, Any] = {
             "ruleId": f.rule,
             "ruleIndex": index[f.rule],
             "level": _SARIF_LEVEL.get(f.severity, "error"),

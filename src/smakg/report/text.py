@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from itertools import groupby
 
 from rdflib import BNode, Literal, URIRef
@@ -25,7 +26,7 @@ def summary(outcome: Outcome, *, strict: bool = False) -> str:
     return f"{verdict}: {counts} on {nodes} node{'s' * (nodes != 1)}{extra}"
 
 
-def to_text(outcome: Outcome, *, style=None, show_info: bool = False) -> str:
+def to_text(outcome: Outcome, *, style: Callable[..., str] | None = None, show_info: bool = False) -> str:
     """Findings grouped by focus node, each group headed by the file and line where the node is written."""
     style = style or (lambda text, **_: text)
     lines: list[str] = []
@@ -44,7 +45,7 @@ def to_text(outcome: Outcome, *, style=None, show_info: bool = False) -> str:
 
 
 def to_json(outcome: Outcome, *, strict: bool = False) -> str:
-    def row(f: Finding) -> dict:
+    def row(f: Finding) -> dict[str, str | int | None]:
         return {"severity": f.severity, "focus": f.focus, "path": f.path, "value": f.value, "message": f.message,
                 "rule": f.rule, "component": f.component,
                 "file": f.location.file if f.location else None, "line": f.location.line if f.location else None}
@@ -53,9 +54,7 @@ def to_json(outcome: Outcome, *, strict: bool = False) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-def _term(text: str | None):
-    if text is None:
-        return None
+def _term(text: str) -> URIRef | Literal:
     if text.startswith('"'):
         return Literal(text.strip('"'))
     if text.startswith("<") and text.endswith(">"):

@@ -7,16 +7,21 @@ or uses SERVICE, so nothing can change the graph or reach the network whatever e
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
 from pyparsing import ParseException
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.query import ResultRow
+from rdflib.term import Node
 
 from smakg.errors import BadInputError
 from smakg.kb.turtle import to_ntriples
-from smakg.sparql.results import GRAPH_FORMATS, SELECT_FORMATS, XSD_STRING, Result, Term, render_table
+from smakg.kb.vocab import XSD_STRING
+from smakg.sparql.results import GRAPH_FORMATS, SELECT_FORMATS, Result, Term, render_table
 
 __all__ = ["ENGINES", "GRAPH_FORMATS", "SELECT_FORMATS", "Checked", "QueryError", "RefusedQuery", "Result",
            "check_query", "run", "screen"]
@@ -33,6 +38,7 @@ _BLANK = re.compile("|".join([
 _SUSPECT = re.compile(r"\b(?:service|from)\b", re.IGNORECASE)
 
 ENGINES = ("oxigraph", "rdflib")
+_T = TypeVar("_T")
 
 
 class QueryError(BadInputError):
@@ -50,7 +56,7 @@ class Checked:
     source: str = "query"
 
 
-def _names(node) -> set[str]:
+def _names(node: Any) -> set[str]:
     """All parse-tree node names below ``node`` (pyparsing ParseResults / rdflib CompValue)."""
     found: set[str] = set()
     stack = [node]
@@ -131,8 +137,8 @@ def run(checked: Checked, graph: Graph | None = None, *, engine: str = "oxigraph
     return _run_oxigraph(checked, store, limit)
 
 
-def _cut(items, limit: int | None) -> tuple[list, bool]:
-    out = []
+def _cut(items: Iterable[_T], limit: int | None) -> tuple[list[_T], bool]:
+    out: list[_T] = []
     for item in items:
         if limit is not None and len(out) >= limit:
             return out, True
@@ -149,18 +155,19 @@ def _run_rdflib(checked: Checked, graph: Graph, limit: int | None) -> Result:
     if res.type == "ASK":
         return Result(boolean=bool(res.askAnswer))
     if res.type in ("CONSTRUCT", "DESCRIBE"):
-        triples, cut = _cut(res, limit)
+        # rdflib types a result's rows as the union of every query form's; a CONSTRUCT or DESCRIBE yields triples
+        triples, cut = _cut(cast("Iterable[tuple[Node, Node, Node]]", res), limit)
         g = Graph()
         for t in triples:
             g.add(t)
         return Result(triples=to_ntriples(g), truncated=cut)
     names = [str(v) for v in res.vars or []]
-    rows, cut = _cut(res, limit)
+    rows, cut = _cut(cast("Iterable[ResultRow]", res), limit)  # a SELECT yields rows (see above)
     table = [{n: _rdflib_term(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in rows]
     return Result(names, rows=table, truncated=cut)
 
 
-def _rdflib_term(term) -> Term:
+def _rdflib_term(term: Node) -> Term:
     if isinstance(term, Literal):
         return Term.literal(str(term), str(term.datatype) if term.datatype else None, term.language)
     if isinstance(term, BNode):
@@ -188,7 +195,7 @@ def _run_oxigraph(checked: Checked, store: ox.Store, limit: int | None) -> Resul
     return Result(names, rows=rows, truncated=cut)
 
 
-def _ox_term(term) -> Term:
+def _ox_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term:
     if isinstance(term, ox.Literal):
         return Term.literal(term.value, term.datatype.value, term.language)
     if isinstance(term, ox.BlankNode):
@@ -198,7 +205,7 @@ def _ox_term(term) -> Term:
     return Term("literal", str(term))  # an RDF 1.2 triple term: its N-Triples text
 
 
-def render(result: Result, fmt: str | None = None, *, context: dict | None = None) -> str:
+def render(result: Result, fmt: str | None = None, *, context: dict[str, Any] | None = None) -> str:
     """A result in ``fmt``; by default a table for SELECT/ASK and Turtle for CONSTRUCT/DESCRIBE."""
     if result.triples is not None:
         fmt = fmt or "ttl"
@@ -211,7 +218,7 @@ def render(result: Result, fmt: str | None = None, *, context: dict | None = Non
     return render_table(result, fmt)
 
 
-def graph_text(ntriples: str, fmt: str, *, context: dict | None = None) -> str:
+def graph_text(ntriples: str, fmt: str, *, context: dict[str, Any] | None = None) -> str:
     """Sorted N-Triples as nt, canonical Turtle, or JSON-LD compacted with ``context`` (required for JSON-LD)."""
     if fmt == "nt":
         return ntriples
@@ -249,17 +256,20 @@ class Engine:
     def run(self, checked: Checked, limit: int | None = None) -> Result:
         return run(checked, self.graph, engine=self.name, store=self.store, limit=limit)
 
-    def triples(self, s=None, p=None, o=None):
+    def triples(self, s: Node | None = None, p: Node | None = None,
+                o: Node | None = None) -> Iterator[tuple[Node, Node, Node]]:
         """Triples matching a pattern (rdflib terms, None for any), whichever engine holds the graph."""
         if self.graph is not None:
             yield from self.graph.triples((s, p, o))
             return
         assert self.store is not None
-        for quad in self.store.quads_for_pattern(*(None if t is None else _to_ox(t) for t in (s, p, o)), None):
+        subject, predicate, obj = (None if t is None else _to_ox(t) for t in (s, p, o))
+        # oxigraph raises TypeError for a literal subject or a non-IRI predicate (rdflib just matches nothing)
+        for quad in self.store.quads_for_pattern(subject, predicate, obj, None):  # type: ignore[arg-type]
             yield _from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)
 
 
-def _to_ox(term):
+def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
@@ -269,7 +279,7 @@ def _to_ox(term):
     return ox.NamedNode(str(term))
 
 
-def _from_ox(term):
+def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
     if isinstance(term, ox.Literal):
         if term.language:
             return Literal(term.value, lang=term.language)
@@ -277,4 +287,4 @@ def _from_ox(term):
         return Literal(term.value, datatype=None if dt == XSD_STRING else URIRef(dt))
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
-    return URIRef(term.value)
+    return URIRef(term.value)  # type: ignore[union-attr]  # an RDF 1.2 triple term has no rdflib form

@@ -11,6 +11,7 @@ import json
 import textwrap
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -21,7 +22,7 @@ from smakg.findings import INFO, VIOLATION, WARNING, Location, Rule
 from smakg.kb.vocab import show
 from smakg.validation.shacl import Shapes, load_shapes, path_text, rule_name
 
-_SEVERITY = {SH.Violation: VIOLATION, SH.Warning: WARNING, SH.Info: INFO}
+_SEVERITY: dict[Node | None, str] = {SH.Violation: VIOLATION, SH.Warning: WARNING, SH.Info: INFO}
 _TARGETS = ((SH.targetClass, "class"), (SH.targetNode, "node"), (SH.targetSubjectsOf, "subjects of"),
             (SH.targetObjectsOf, "objects of"))
 # Parameters that are part of another constraint, or say how a shape reports, not what it demands.
@@ -86,8 +87,8 @@ def _constraints(g: Graph, shape: Node, *, nested: bool = False) -> list[str]:
             for q in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
                 if g.value(shape, q) is not None:
                     text += f", {str(q)[len(str(SH)):]} {g.value(shape, q)}"
-        if p == SH.closed and g.value(shape, SH.ignoredProperties) is not None:
-            text += f", ignoring {_value(g, g.value(shape, SH.ignoredProperties))}"
+        if p == SH.closed and (ignored := g.value(shape, SH.ignoredProperties)) is not None:
+            text += f", ignoring {_value(g, ignored)}"
         out.append(text)
     for ps in sorted(g.objects(shape, SH.property), key=str):
         if isinstance(ps, URIRef):
@@ -128,7 +129,7 @@ def _is_shape(g: Graph, node: Node) -> bool:
     return isinstance(node, URIRef) or (None, SH.property, node) in g
 
 
-def _users(g: Graph, shape: Node, seen: frozenset = frozenset()) -> set[str]:
+def _users(g: Graph, shape: Node, seen: frozenset[Node] = frozenset()) -> set[str]:
     """The named or property shapes that use ``shape`` (through sh:node, sh:not, a logical list ...)."""
     users: set[str] = set()
     referrers = [s for p in (SH.node, SH["not"], SH.qualifiedValueShape) for s in g.subjects(p, shape)]
@@ -232,7 +233,7 @@ def to_markdown(infos: list[ShapeInfo]) -> str:
 
 
 def to_json(infos: list[ShapeInfo]) -> str:
-    def row(info: ShapeInfo) -> dict:
+    def row(info: ShapeInfo) -> dict[str, Any]:
         doc = asdict(info)
         loc = doc.pop("location")
         doc["targets"], doc["constraints"] = list(info.targets), list(info.constraints)

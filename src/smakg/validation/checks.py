@@ -29,8 +29,8 @@ def undeclared_iris(graph: Graph, vocabulary: Graph, locations: Mapping[Node, Lo
     term must be defined in ontology/smakg.ttl. Each finding suggests the nearest declared name."""
     declared = {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
     declared_by_kind: dict[str | None, list[str]] = {}
-    for s in declared:
-        declared_by_kind.setdefault(_kind(str(s)), []).append(str(s))
+    for entity in declared:
+        declared_by_kind.setdefault(_kind(str(entity)), []).append(str(entity))
     terms = {str(s) for s in vocabulary.subjects() if isinstance(s, URIRef)}
     problems: dict[URIRef, str | None] = {}
     users: dict[URIRef, list[tuple[Node, Node]]] = {}
@@ -53,7 +53,7 @@ def undeclared_iris(graph: Graph, vocabulary: Graph, locations: Mapping[Node, Lo
             path=show(prop), value=f"used by {show(subject)}", location=locations.get(subject) or locations.get(node)))
     return findings
 
-def _problem(node: URIRef, declared: set, terms: set[str],
+def _problem(node: URIRef, declared: set[URIRef], terms: set[str],
              declared_by_kind: dict[str | None, list[str]]) -> str | None:
     iri = str(node)
     if iri.startswith("file:"):

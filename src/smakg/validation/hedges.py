@@ -18,6 +18,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from smakg.findings import WARNING, Finding, Location, Rule
+from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import OA, SMAKG, show
 
 RULE = Rule("smakg:check/hedge-without-qualifier",
@@ -45,7 +46,7 @@ def hedges_in(quote: str) -> list[str]:
 def unrecorded_hedges(graph: Graph, locations: Mapping[Node, Location]) -> list[Finding]:
     """One warning per evidence whose quote hedges while the evidence records no qualifier."""
     findings = []
-    for evidence in sorted(graph.subjects(RDF.type, SMAKG.Evidence)):
+    for evidence in sorted_terms(graph.subjects(RDF.type, SMAKG.Evidence)):
         if any((evidence, prop, None) in graph for prop in RECORDING):
             continue
         selector = graph.value(evidence, OA.hasSelector)

@@ -11,12 +11,13 @@ import hashlib
 from collections.abc import Mapping
 from pathlib import Path
 
-from rdflib import Graph, Literal
+from rdflib import Graph
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from smakg.errors import BadInputError
 from smakg.findings import INFO, VIOLATION, WARNING, Finding, Location, Outcome, Rule
+from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import OA, SMAKG, show
 
 RULE = "smakg:check/quote-in-source"
@@ -33,13 +34,14 @@ def verify_quotes(graph: Graph, sources_dir: Path, locations: Mapping[Node, Loca
     outcome = Outcome()
     texts: dict[Node, str | None] = {}
     found = checked = 0
-    for source in sorted(graph.subjects(SMAKG.documentFile, None)):
+    source: Node | None  # a document in the first loop, an evidence's source in the second
+    for source in sorted_terms(graph.subjects(SMAKG.documentFile, None)):
         texts[source] = _read_source(graph, source, sources_dir, locations, outcome)
         text = texts[source]
         if text is None:
             continue
         for prop in (SMAKG.printedDate, SMAKG.printedVersion):
-            for value in sorted(graph.objects(source, prop)):
+            for value in sorted_terms(graph.objects(source, prop)):
                 checked += 1
                 if str(value) in text:
                     found += 1
@@ -48,7 +50,7 @@ def verify_quotes(graph: Graph, sources_dir: Path, locations: Mapping[Node, Loca
                                         "in the source document", RULE, path=show(prop), value=show(value),
                                         location=locations.get(source)))
 
-    for evidence in sorted(graph.subjects(RDF.type, SMAKG.Evidence)):
+    for evidence in sorted_terms(graph.subjects(RDF.type, SMAKG.Evidence)):
         # a cited work's words read in a document that prints them (its title in a reference list): check there
         source = graph.value(evidence, SMAKG.quotedVia) or graph.value(evidence, OA.hasSource)
         selector = graph.value(evidence, OA.hasSelector)
@@ -101,9 +103,10 @@ def _read_source(graph: Graph, source: Node, sources_dir: Path, locations: Mappi
         return None
 
 
-def check_quote(text: str, exact: Literal, prefix: Literal | None, suffix: Literal | None) -> tuple[str, str] | None:
+def check_quote(text: str, exact: Node, prefix: Node | None, suffix: Node | None) -> tuple[str, str] | None:
     """None if the quote (with its prefix and suffix) occurs; else (severity, message).
 
+    >>> from rdflib import Literal
     >>> check_quote("a b c", Literal("b"), None, None) is None
     True
     >>> check_quote("a b c", Literal("x"), None, None)[0]

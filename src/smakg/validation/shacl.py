@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyshacl
 from pyparsing import ParseBaseException
@@ -24,7 +25,7 @@ from smakg.kb.vocab import compress_iri, show
 from smakg.validation import sparqlcache
 
 # Validation settings, decided once and used by the CLI and the tests alike.
-SHACL_SETTINGS: Mapping[str, object] = {
+SHACL_SETTINGS: Mapping[str, Any] = {  # keyword arguments of pyshacl.validate
     "inference": "none",  # shapes check explicit types; the built graph states every type it needs
     "abort_on_first": False,
     "allow_infos": True,
@@ -34,7 +35,7 @@ SHACL_SETTINGS: Mapping[str, object] = {
     "js": False,
     "do_owl_imports": False,  # never fetch anything
 }
-_SEVERITY = {SH.Violation: VIOLATION, SH.Warning: WARNING, SH.Info: INFO}
+_SEVERITY: dict[Node | None, str] = {SH.Violation: VIOLATION, SH.Warning: WARNING, SH.Info: INFO}
 # pyshacl logs its own errors to stderr; smakg reports them once, as one paragraph naming the shape (below).
 logging.getLogger("pyshacl-validate").disabled = True
 

@@ -15,11 +15,12 @@ from rdflib import plugin
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Processor
 
 
 @lru_cache(maxsize=512)
-def _prepared(text: str, base: str | None, namespaces: tuple[tuple[str, str], ...]):
+def _prepared(text: str, base: str | None, namespaces: tuple[tuple[str, str], ...]) -> Query:
     return translateQuery(parseQuery(text), base, dict(namespaces))
 
 

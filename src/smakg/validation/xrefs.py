@@ -14,12 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from smakg.errors import BadInputError
 from smakg.findings import VIOLATION, Finding, Location, Outcome, Rule
+from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import BIBO, GO, HP, OA, PREFIXES, SMAKG, SO, compress_iri, show
 
 RULE = "smakg:check/verified-identifier"
@@ -79,7 +80,7 @@ def verify_xrefs(graph: Graph, table: Path, locations: Mapping[Node, Location]) 
         outcome.add(Finding(VIOLATION, show(focus) or "", message, RULE, value=show(value),
                             location=locations.get(focus)))
 
-    for stmt in sorted(graph.subjects(RDF.type, SMAKG.Statement)):
+    for stmt in sorted_terms(graph.subjects(RDF.type, SMAKG.Statement)):
         pred = graph.value(stmt, RDF.predicate)
         obj = graph.value(stmt, RDF.object)
         if pred not in MATCHES and pred != SMAKG.approvedName:
@@ -112,7 +113,7 @@ def verify_xrefs(graph: Graph, table: Path, locations: Mapping[Node, Location]) 
             fail(stmt, f"the quote must be the verified row's label ({candidates[0].label!r})", obj)
         for source in releases:
             release = graph.value(source, SMAKG.releaseDate)
-            if not isinstance(getattr(release, "value", None), dt.date):
+            if not isinstance(release, Literal) or not isinstance(release.value, dt.date):
                 continue  # missing or ill-typed: the shapes report it
             if not any(_release_named(r.evidence, release.toPython()) for r in candidates):
                 fail(stmt, f"{show(source)} is not the release the verified row names "
@@ -122,7 +123,7 @@ def verify_xrefs(graph: Graph, table: Path, locations: Mapping[Node, Location]) 
     for space, prefix, what in ((HP, "HP", "HPO term"), (GO, "GO", "GO term"), (SO, "SO", "Sequence Ontology term")):
         values = {o for _s, p, o in graph if isinstance(o, URIRef) and str(o).startswith(str(space))
                   and p not in (RDFS.subClassOf, RDF.type)}
-        for node in sorted(values):
+        for node in sorted_terms(values):
             checked += 1
             if (prefix, str(node)[len(str(space)):]) not in rows:
                 fail(node, f"{show(node)} is not a verified {what} of the reference table")

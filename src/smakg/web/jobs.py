@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from smakg.web.conneg import Format
 
@@ -46,4 +47,4 @@ class PageJob:
 class Settings:
     engine: str = "oxigraph"
     row_limit: int = 10_000
-    context: dict | None = None  # the JSON-LD context for graph answers
+    context: dict[str, Any] | None = None  # the JSON-LD context for graph answers

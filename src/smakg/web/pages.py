@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from html import escape
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
+from rdflib.term import Node
 
+from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import ID, OA, SMAKG, compress_iri
 from smakg.sparql.query import Engine
 from smakg.sparql.results import Term
@@ -37,12 +40,12 @@ def describe(engine: Engine, iri: str) -> Graph:
     out = Graph()
     for triple in engine.triples(node, None, None):
         out.add(triple)
-    starts = {node}
+    starts: set[Node] = {node}
     for s, p, o in engine.triples(None, None, node):
         out.add((s, p, o))
         if p in _TRAIL:
             starts.add(s)
-    seen: set = set()
+    seen: set[Node] = set()
     todo = list(starts)
     while todo:
         current = todo.pop()
@@ -76,13 +79,13 @@ class _Labels:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    def name(self, node) -> str:
+    def name(self, node: Node | None) -> str:
         if isinstance(node, Literal):
             return str(node)
         label = self.graph.value(node, RDFS.label) or self.graph.value(node, DCTERMS.title)
         return str(label) if label is not None else (compress_iri(str(node)) or str(node))
 
-    def html(self, node) -> str:
+    def html(self, node: Node | None) -> str:
         """A value as HTML: a literal as text (with its language), an IRI as a link with its label and CURIE."""
         if isinstance(node, Literal):
             lang = f' <span class="tag">@{escape(node.language)}</span>' if node.language else ""
@@ -94,7 +97,7 @@ class _Labels:
         return f'<a href="{escape(_href(iri))}">{escape(label)}</a>{code}'
 
 
-def _evidence_rows(graph: Graph, statement) -> list[tuple[object, str]]:
+def _evidence_rows(graph: Graph, statement: Node) -> list[tuple[Node | None, str]]:
     """(source, quote) of each piece of evidence of a statement, sorted."""
     rows = []
     for ev in graph.objects(statement, SMAKG.evidence):
@@ -112,17 +115,17 @@ def page_html(graph: Graph, iri: str) -> str:
     node = URIRef(iri)
     labels = _Labels(graph)
     title = labels.name(node)
-    types = ", ".join(labels.html(t) for t in sorted(graph.objects(node, RDF.type)))
+    types = ", ".join(labels.html(t) for t in sorted_terms(graph.objects(node, RDF.type)))
     statements = {st for st in graph.subjects(RDF.type, SMAKG.Statement)}
     about = defaultdict(list)  # "out": node is the subject; "in": node is the object; "from": a source's statements
-    for st in sorted(statements):
+    for st in sorted_terms(statements):
         s, p, o = (graph.value(st, x) for x in (RDF.subject, RDF.predicate, RDF.object))
         key = "out" if s == node else "in" if o == node else "self" if st == node else "from"
         about[key].append((st, s, p, o))
     stated = {(s, p, o) for _, s, p, o in about["out"]}
     other = sorted((p, o) for p, o in graph.predicate_objects(node) if (node, p, o) not in stated)
 
-    def table(rows, *, subject: bool, obj: bool) -> str:
+    def table(rows: Iterable[tuple[Node, Node | None, Node | None, Node | None]], *, subject: bool, obj: bool) -> str:
         head = "".join(f"<th>{h}</th>" for h in (["Subject"] if subject else []) + ["Relation"]
                        + (["Value"] if obj else []) + ["Source", "Quote"])
         body = []
@@ -181,7 +184,7 @@ def document(title: str, body: str) -> str:
             f'<body><nav><a href="/">smakg</a> · <a href="/sparql">SPARQL endpoint</a></nav>\n{body}\n</body></html>\n')
 
 
-def results_html(variables: list[str], rows: list[dict], truncated: bool) -> str:
+def results_html(variables: list[str], rows: list[dict[str, Term]], truncated: bool) -> str:
     """A SELECT result as an HTML table (for a browser that asks for text/html)."""
     def cell(term: Term | None) -> str:
         if term is None:
@@ -214,7 +217,7 @@ def vocabulary_html(graph: Graph) -> str:
             for o in graph.objects(ontology, p):
                 parts.append(f"<p>{escape(str(o))}</p>")
 
-    def term(node) -> str:
+    def term(node: Node) -> str:
         local = str(node).removeprefix(str(SMAKG))
         rows = []
         for p, o in sorted(graph.predicate_objects(node)):
@@ -227,7 +230,7 @@ def vocabulary_html(graph: Graph) -> str:
                 + (f"<table>{''.join(rows)}</table>" if rows else ""))
 
     for heading, kind in groups:
-        nodes = sorted(n for n in graph.subjects(RDF.type, kind) if str(n).startswith(str(SMAKG)))
+        nodes = sorted_terms(n for n in graph.subjects(RDF.type, kind) if str(n).startswith(str(SMAKG)))
         grouped.update(nodes)
         if nodes:
             parts.append(f"<h2>{heading} ({len(nodes)})</h2>" + "".join(term(n) for n in nodes))

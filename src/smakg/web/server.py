@@ -14,9 +14,13 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TextIO
 from urllib.parse import parse_qs, urlsplit
+
+from rdflib import Graph
 
 from smakg import __version__
 from smakg.errors import BadInputError
@@ -49,7 +53,8 @@ class Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 128
 
-    def __init__(self, config: Config, pool: WorkerPool, origin: str, log=sys.stderr, vocabulary=None) -> None:
+    def __init__(self, config: Config, pool: WorkerPool, origin: str, log: TextIO = sys.stderr,
+                 vocabulary: Graph | None = None) -> None:
         super().__init__((config.host, config.port), Handler)
         self.vocabulary = vocabulary  # an rdflib Graph of ontology/smakg.ttl, served at /vocab
         self.config = config
@@ -63,6 +68,7 @@ class Server(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        assert isinstance(host, str)  # the address the server bound (config.host), not bytes
         return f"http://{host}:{port}"
 
     def write_log(self, line: str) -> None:
@@ -76,7 +82,7 @@ class Handler(BaseHTTPRequestHandler):
     server: Server
 
     # ---- plumbing -------------------------------------------------------------------------------------------
-    def log_message(self, format: str, *args) -> None:
+    def log_message(self, format: str, *args: Any) -> None:
         """Silence the default access log: ``_send`` writes one line per request with status and duration."""
 
     def _begin(self) -> None:
@@ -108,7 +114,7 @@ class Handler(BaseHTTPRequestHandler):
         if reply.log:
             self.server.write_log(reply.log.rstrip())
 
-    def _guard(self, handler, head: bool = False) -> None:
+    def _guard(self, handler: Callable[[], tuple[Reply, bool]], head: bool = False) -> None:
         self._begin()
         try:
             reply, vary = handler()
@@ -214,7 +220,7 @@ class Handler(BaseHTTPRequestHandler):
         for name in ("default-graph-uri", "named-graph-uri"):
             if name in params:
                 return problem(400, f"{name} is not supported: the dataset is the one local graph"), False
-        fmt_param = (params.get("format") or params.get("output") or [None])[0]
+        fmt_param = (params.get("format") or params.get("output") or (None,))[0]
         if "query" not in params:
             return self._description(fmt_param), True
         if len(params["query"]) != 1:
@@ -236,7 +242,7 @@ class Handler(BaseHTTPRequestHandler):
         params, error = _params(query)
         if error:
             return error, False
-        fmt_param = (params.get("format") or [None])[0]
+        fmt_param = (params.get("format") or (None,))[0]
         fmt = choose(self.headers.get("Accept"), PAGE_FORMATS, fmt_param)
         if fmt is None:
             offered = ", ".join(f.media_type for f in PAGE_FORMATS)
@@ -250,7 +256,7 @@ class Handler(BaseHTTPRequestHandler):
         params, error = _params(query)
         if error:
             return error, False
-        fmt = choose(self.headers.get("Accept"), PAGE_FORMATS, (params.get("format") or [None])[0])
+        fmt = choose(self.headers.get("Accept"), PAGE_FORMATS, (params.get("format") or (None,))[0])
         if fmt is None:
             offered = ", ".join(f.media_type for f in PAGE_FORMATS)
             return problem(406, f"/vocab is available as {offered}; the Accept header allows none"), True
@@ -296,8 +302,8 @@ def _update_refused() -> Reply:
     return problem(403, f"updates are refused: this endpoint is read-only ({UPDATE_WORDS} are never run)")
 
 
-def serve(config: Config, data: bytes, origin: str, *, context: dict | None = None, vocabulary=None,
-          out=sys.stdout, ready: threading.Event | None = None) -> None:
+def serve(config: Config, data: bytes, origin: str, *, context: dict[str, Any] | None = None,
+          vocabulary: Graph | None = None, out: TextIO = sys.stdout, ready: threading.Event | None = None) -> None:
     """Start the workers and the server; serve until interrupted (Ctrl-C or SIGTERM)."""
     pool = WorkerPool(data, Settings(config.engine, config.row_limit, context), size=config.workers,
                       time_limit=config.time_limit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from html import escape
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
@@ -13,6 +14,9 @@ from smakg.kb.vocab import DATASET, FORMATS, SD
 from smakg.web.conneg import JSON
 from smakg.web.jobs import QueryJob
 from smakg.web.pages import document
+
+if TYPE_CHECKING:
+    from smakg.web.server import Server
 
 _RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                    "Turtle", "N-Triples", "JSON-LD")
@@ -24,7 +28,7 @@ SELECT ?gene ?condition WHERE {
 } ORDER BY ?gene ?condition"""
 
 
-def description_graph(base: str, server) -> Graph:
+def description_graph(base: str, server: Server) -> Graph:
     """sd:Service for the endpoint at ``base``/sparql: language, result formats, the limits, the dataset size."""
     g = Graph()
     g.bind("sd", SD)
@@ -50,7 +54,7 @@ def description_graph(base: str, server) -> Graph:
     return g
 
 
-def _listing(server) -> str:
+def _listing(server: Server) -> str:
     """Links to every condition and gene, from the graph itself (one query through the pool)."""
 
     text = ("PREFIX smakg: <https://w3id.org/smakg/vocab#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
@@ -68,7 +72,7 @@ def _listing(server) -> str:
     return "".join(f"<h2>{kind}s</h2><ul>{''.join(links)}</ul>" for kind, links in items.items())
 
 
-def landing_page(base: str, server) -> str:
+def landing_page(base: str, server: Server) -> str:
 
     config = server.config
     body = (f"<h1>smakg SPARQL endpoint</h1><p>{server.pool.triples} triples; read-only SPARQL 1.1 at "

@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnContext
 
 from smakg.web.answer import Answerer
 from smakg.web.jobs import PageJob, QueryJob, Reply, Settings, problem
@@ -33,7 +34,7 @@ def _worker(conn: Connection, data: bytes, settings: Settings) -> None:
 
 
 class Worker:
-    def __init__(self, ctx, data: bytes, settings: Settings) -> None:
+    def __init__(self, ctx: SpawnContext, data: bytes, settings: Settings) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker, args=(child, data, settings), daemon=True, name="smakg-worker")
         self.process.start()
@@ -43,6 +44,7 @@ class Worker:
         if not self.conn.poll(timeout):
             self.kill()
             raise RuntimeError(f"a query worker did not start within {timeout:.0f} s")
+        triples: int  # the worker sends ("ready", the number of triples it loaded)
         tag, triples = self.conn.recv()
         assert tag == "ready"
         return triples
@@ -129,7 +131,7 @@ class WorkerPool:
                 return problem(503, f"the query was stopped after the time limit of {self.time_limit:g} s "
                                     f"(it ran {time.monotonic() - started:.1f} s); narrow it (bind a subject, "
                                     "avoid unbounded property paths over every node, add LIMIT) and try again")
-            reply = worker.conn.recv()
+            reply: Reply = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
             self._replace(worker)
             return problem(500, f"the query worker failed ({type(exc).__name__}); it has been restarted")
