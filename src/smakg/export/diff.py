@@ -30,6 +30,7 @@ from rdflib.term import Node
 from smakg.errors import BadInputError
 from smakg.files import read_text
 from smakg.kb.build import build_graph
+from smakg.kb.expand import QUALIFIERS
 from smakg.kb.load import new_graph, parse_turtle_text
 from smakg.kb.vocab import DATASET, DCAT, OA, SMAKG, compress_iri
 from smakg.project import Project
@@ -39,7 +40,8 @@ Triple = tuple[Node, Node, Node]
 # item of its provenance: ("evidence", source, exact, prefix, suffix, types, references), ("note", p, o), ("source", s)
 Stated = tuple[Node | None, Node | None, Node | None]
 Item = tuple[Any, ...]
-_STATEMENT_KEYS = {RDF.type, RDF.subject, RDF.predicate, RDF.object, SMAKG.evidence, PROV.wasDerivedFrom}
+_STATEMENT_KEYS = {RDF.type, RDF.subject, RDF.predicate, RDF.object, SMAKG.evidence, PROV.wasDerivedFrom,
+                   SMAKG.negated}
 
 
 @dataclass
@@ -173,11 +175,25 @@ def _hidden(graph: Graph) -> set[Node]:
     return statements | evidence | selectors | dataset
 
 
+class Negated(URIRef):
+    """The predicate of a statement a source says does NOT hold: a fact of its own in a diff (its triple is never
+    asserted), unequal to the positive predicate."""
+
+    __slots__ = ()
+
+
 def facts(graph: Graph) -> Facts:
     hidden = _hidden(graph)
     out = Facts(graph, {t for t in graph if t[0] not in hidden})
+    for st in graph.subjects(SMAKG.negated, Literal(True)):
+        s, p, o = graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object)
+        if s is not None and p is not None and o is not None:
+            out.triples.add((s, Negated(str(p)), o))
     for st in graph.subjects(RDF.type, SMAKG.Statement):
-        triple = (graph.value(st, RDF.subject), graph.value(st, RDF.predicate), graph.value(st, RDF.object))
+        negated = (st, SMAKG.negated, Literal(True)) in graph
+        predicate = graph.value(st, RDF.predicate)
+        triple = (graph.value(st, RDF.subject), Negated(str(predicate)) if negated and predicate is not None
+                  else predicate, graph.value(st, RDF.object))
         items: set[Item] = set()
         for ev in graph.objects(st, SMAKG.evidence):
             sources: list[Node | None] = list(graph.objects(ev, OA.hasSource))
@@ -185,7 +201,8 @@ def facts(graph: Graph) -> Facts:
                 for sel in graph.objects(ev, OA.hasSelector):
                     items.add(("evidence", source, graph.value(sel, OA.exact), graph.value(sel, OA.prefix),
                                graph.value(sel, OA.suffix), tuple(sorted(graph.objects(ev, SMAKG.evidenceType))),
-                               tuple(sorted(graph.objects(ev, DCTERMS.references)))))
+                               tuple(sorted(graph.objects(ev, DCTERMS.references))),
+                               tuple(sorted((q, v) for q in QUALIFIERS for v in graph.objects(ev, q)))))
         for p, o in graph.predicate_objects(st):
             if p not in _STATEMENT_KEYS:
                 items.add(("note", p, o))
@@ -273,6 +290,8 @@ def term(node: Node | None) -> str:
     """A term as people read it: a CURIE where the prefix map has one, else N-Triples."""
     if node is None:
         return "(none)"
+    if isinstance(node, Negated):
+        return "NOT " + term(URIRef(str(node)))
     if isinstance(node, URIRef):
         return compress_iri(str(node)) or node.n3()
     if isinstance(node, Literal) and node.datatype not in (None, XSD.string):
@@ -288,10 +307,11 @@ def _labelled(node: Node, d: Diff) -> str:
 
 def _item_text(item: Item) -> str:
     if item[0] == "evidence":
-        _, source, exact, prefix, suffix, types, refs = item
+        _, source, exact, prefix, suffix, types, refs, quals = item
         extra = "".join([f" prefix {term(prefix)}" if prefix else "", f" suffix {term(suffix)}" if suffix else "",
                          f" [{' '.join(term(t) for t in types)}]" if types else "",
-                         f" citing {' '.join(term(r) for r in refs)}" if refs else ""])
+                         f" citing {' '.join(term(r) for r in refs)}" if refs else "",
+                         "".join(f" {term(q)} {term(v)}" for q, v in quals)])
         return f"evidence {term(source)} {term(exact)}{extra}"
     if item[0] == "note":
         return f"{term(item[1])} {term(item[2])}"
@@ -334,6 +354,8 @@ def _term_json(node: Node | None, d: Diff) -> dict[str, Any] | None:
         return None
     if isinstance(node, URIRef):
         out: dict[str, Any] = {"iri": str(node)}
+        if isinstance(node, Negated):
+            out["negated"] = True
         if compress_iri(str(node)):
             out["curie"] = compress_iri(str(node))
         label = d.new_facts.label(node) or d.old_facts.label(node)
@@ -352,10 +374,11 @@ def _term_json(node: Node | None, d: Diff) -> dict[str, Any] | None:
 
 def _item_json(item: Item, d: Diff) -> dict[str, Any]:
     if item[0] == "evidence":
-        _, source, exact, prefix, suffix, types, refs = item
+        _, source, exact, prefix, suffix, types, refs, quals = item
         return {"kind": "evidence", "source": _term_json(source, d), "exact": None if exact is None else str(exact),
                 "prefix": None if prefix is None else str(prefix), "suffix": None if suffix is None else str(suffix),
-                "evidence_types": [str(t) for t in types], "references": [str(r) for r in refs]}
+                "evidence_types": [str(t) for t in types], "references": [str(r) for r in refs],
+                "qualifiers": [{"property": str(q), "value": _term_json(v, d)} for q, v in quals]}
     if item[0] == "note":
         return {"kind": "note", "property": _term_json(item[1], d), "value": _term_json(item[2], d)}
     return {"kind": "source", "source": _term_json(item[1], d)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from html import escape
 
 from rdflib import Graph, Literal, URIRef
@@ -17,7 +17,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from smakg.kb.terms import sorted_terms
-from smakg.kb.vocab import ID, OA, SMAKG, compress_iri
+from smakg.kb.vocab import ECO, ID, OA, SMAKG, compress_iri
 from smakg.sparql.query import Engine
 from smakg.sparql.results import Term
 
@@ -97,17 +97,45 @@ class _Labels:
         return f'<a href="{escape(_href(iri))}">{escape(label)}</a>{code}'
 
 
-def _evidence_rows(graph: Graph, statement: Node) -> list[tuple[Node | None, str]]:
-    """(source, quote) of each piece of evidence of a statement, sorted."""
-    rows = []
+# How a source states a fact, in words a reader expects next to the quote (smakg's own qualifier values).
+_QUALIFIER_WORDS = {SMAKG.Possible: "possible (may / can)", SMAKG.Asserted: "stated firmly",
+                    SMAKG.Typical: "typical (usually / generally)", SMAKG.InSome: "in some",
+                    SMAKG.PresentingFeature: "first symptom", SMAKG.EarlyFeature: "early symptom",
+                    SMAKG.ProminentFeature: "most noticeable", SMAKG.Hallmark: "hallmark"}
+_QUALIFIERS = ((SMAKG.certainty, ""), (SMAKG.generality, ""), (SMAKG.frequency, "frequency: "),
+               (SMAKG.severityContext, "in cases: "), (SMAKG.course, "course: "), (SMAKG.onset, "onset: "),
+               (SMAKG.featureRole, ""), (SMAKG.asOf, "as of "), (SMAKG.ageFrom, "from age "),
+               (SMAKG.ageTo, "to age "), (SMAKG.knownVariantsMoreThan, "known variants: more than "),
+               (SMAKG.subjectAspect, "aspect: "))
+CURATOR_INFERENCE = ECO["0000305"]
+
+
+def _evidence_rows(graph: Graph, statement: Node) -> list[tuple[Node | None, str, Node | None]]:
+    """(source, quote, evidence) of each piece of evidence of a statement, sorted."""
+    rows: list[tuple[Node | None, str, Node | None]] = []
     for ev in graph.objects(statement, SMAKG.evidence):
         source = graph.value(ev, OA.hasSource)
         selector = graph.value(ev, OA.hasSelector)
         quote = graph.value(selector, OA.exact) if selector is not None else None
-        rows.append((source, str(quote) if quote is not None else ""))
+        rows.append((source, str(quote) if quote is not None else "", ev))
     if not rows:
-        rows = [(s, "") for s in graph.objects(statement, PROV.wasDerivedFrom)]
+        rows = [(s, "", None) for s in graph.objects(statement, PROV.wasDerivedFrom)]
     return sorted(rows, key=lambda r: (str(r[0]), r[1]))
+
+
+def qualifier_tags(graph: Graph, evidence: Node | None, name: Callable[[Node | None], str]) -> list[str]:
+    """How one source states a fact, as short phrases: 'possible (may / can)', 'in cases: Severe', 'as of 2022-08',
+    and "curator's inference" when the curator, not the source, drew the link."""
+    if evidence is None:
+        return []
+    tags = []
+    for prop, lead in _QUALIFIERS:
+        for value in sorted_terms(graph.objects(evidence, prop)):
+            word = _QUALIFIER_WORDS.get(value) if isinstance(value, URIRef) else None
+            tags.append(lead + (word or name(value)))
+    if (evidence, SMAKG.evidenceType, CURATOR_INFERENCE) in graph:
+        tags.append("curator's inference")
+    return tags
 
 
 def page_html(graph: Graph, iri: str) -> str:
@@ -132,13 +160,17 @@ def page_html(graph: Graph, iri: str) -> str:
         for st, s, p, o in sorted(rows, key=lambda r: (str(r[2]), labels.name(r[1]), labels.name(r[3]))):
             notes = [str(c) for c in graph.objects(st, RDFS.comment)]
             scope = graph.value(st, SMAKG.synonymScope)
-            for source, quote in _evidence_rows(graph, st):
-                cells = ([labels.html(s)] if subject else []) + [labels.html(p)] + ([labels.html(o)] if obj else [])
+            negated = (st, SMAKG.negated, Literal(True)) in graph
+            for source, quote, ev in _evidence_rows(graph, st):
+                relation = ('<span class="tag not">NOT</span> ' if negated else "") + labels.html(p)
+                cells = ([labels.html(s)] if subject else []) + [relation] + ([labels.html(o)] if obj else [])
                 if scope is not None:
                     cells[-1] += f' <span class="tag">{escape(compress_iri(str(scope)) or str(scope))}</span>'
                 cells.append(labels.html(source) if source is not None else "")
                 note = "".join(f'<div class="note">{escape(n)}</div>' for n in notes)
-                cells.append((f"<q>{escape(quote)}</q>" if quote else "") + note
+                tags = "".join(f' <span class="tag q">{escape(tag)}</span>'
+                               for tag in qualifier_tags(graph, ev, labels.name))
+                cells.append((f"<q>{escape(quote)}</q>" if quote else "") + tags + note
                              + f' <a class="st" href="{escape(_href(str(st)))}">statement</a>')
                 body.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
         return f"<table><tr>{head}</tr>{''.join(body)}</table>"
@@ -175,7 +207,8 @@ STYLE = ("body{font:15px/1.45 system-ui,sans-serif;max-width:72em;margin:1em aut
          "table{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.3em .5em;"
          "vertical-align:top;text-align:left}th{background:#f3f3f3}code{font-size:90%;color:#555}"
          ".tag{font-size:80%;background:#eef;padding:0 .3em;border-radius:3px}.note{font-size:90%;color:#555;"
-         "margin-top:.3em}.st{font-size:80%}q{font-style:italic}textarea{width:100%;font:13px monospace}")
+         "margin-top:.3em}.st{font-size:80%}.not{background:#fdd;font-weight:bold}.q{background:#efe}"
+         "q{font-style:italic}textarea{width:100%;font:13px monospace}")
 
 
 def document(title: str, body: str) -> str:
