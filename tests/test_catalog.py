@@ -76,7 +76,8 @@ def test_targets_constraints_and_sparql_messages(infos) -> None:
         gene_label.constraints)
     assert by["shp:Gene"].targets == ("class smakg:Gene",)
     assert "property shp:label-one" in by["shp:Condition"].constraints
-    assert by["shp:label-one"].targets[0].startswith("property of shp:ChromosomeLocus, shp:ClinicalCourse")
+    assert by["shp:label-one"].targets[0].startswith(
+        "property of shp:CausalFactor, shp:ChromosomeLocus, shp:ClinicalCourse")
     assert by["shp:ChromosomeLocus"].constraints[0] == "xone (shp:ChromosomeBand shp:Chromosome)"
     assert not by["shp:Chromosome"].reports and by["shp:Chromosome"].targets == (
         "used by shp:ChromosomeBand › smakg:partOf, shp:ChromosomeLocus",)

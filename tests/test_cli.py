@@ -27,7 +27,7 @@ def test_build_writes_all_exports_and_checks_everything(tmp_path) -> None:
     assert {"context.jsonld", "smakg.jsonld", "smakg.nt", "smakg.ttl", "vocab.ttl", "void.ttl", "smakg.sssom.tsv",
             "smakg.biolink.nodes.tsv", "smakg.biolink.edges.tsv", "smakg.conditions.jsonld",
             "condition.schema.json"} <= {p.name for p in out.iterdir()}
-    assert "quotes 76" in result.output
+    assert "quotes 99" in result.output
 
 
 def test_export_to_stdout_and_file(tmp_path) -> None:
@@ -47,7 +47,7 @@ def test_fmt_check_passes_on_the_repository() -> None:
 def test_verify_quotes_and_xrefs_pass(tmp_path) -> None:
     result = runner.invoke(app, ["verify-quotes", "--sources-dir", str(SEEDS), "--project", str(ROOT)])
     assert result.exit_code == 0, result.output
-    assert "quotes found: 76/76" in result.output
+    assert "quotes found: 99/99" in result.output
     result = runner.invoke(app, ["verify-xrefs", "--table", str(TABLE), "--project", str(ROOT)])
     assert result.exit_code == 0, result.output
 

@@ -371,7 +371,7 @@ def serve(
         from smakg.export.jsonld_flat import read_context
         from smakg.sparql.dataset import load_data
         from smakg.sparql.query import ENGINES
-        from smakg.web.server import Config
+        from smakg.web.jobs import Config
         from smakg.web.server import serve as run_server
 
         if engine not in ENGINES:

@@ -119,8 +119,8 @@ def build_view(graph: Graph, vocabulary: Graph, model: BiolinkModel | None = Non
     node_category: dict[URIRef, str] = {}
     for cls, category in cats.items():
         for entity in graph.subjects(RDF.type, cls):
-            if isinstance(entity, URIRef):
-                node_category[entity] = category
+            if isinstance(entity, URIRef) and (entity, OWL.deprecated, Literal(True)) not in graph:
+                node_category[entity] = category  # a deprecated entity is replaced, so not a node of the view
     typed = {s for s in graph.subjects(RDF.type, None) if isinstance(s, URIRef)}
 
     edges = []

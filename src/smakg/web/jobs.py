@@ -48,3 +48,16 @@ class Settings:
     engine: str = "oxigraph"
     row_limit: int = 10_000
     context: dict[str, Any] | None = None  # the JSON-LD context for graph answers
+
+
+@dataclass(frozen=True)
+class Config:
+    """How ``smakg serve`` runs: address, workers and the limits of one query."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    time_limit: float = 5.0
+    row_limit: int = 10_000
+    max_body: int = 256 * 1024
+    engine: str = "oxigraph"

@@ -15,7 +15,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 from urllib.parse import parse_qs, urlsplit
@@ -27,7 +26,7 @@ from smakg.errors import BadInputError
 from smakg.kb.turtle import to_ntriples
 from smakg.sparql.query import graph_text
 from smakg.web.conneg import GRAPH_FORMATS, HTML, JSONLD, NTRIPLES, PAGE_FORMATS, TABLE_FORMATS, TURTLE, choose
-from smakg.web.jobs import PageJob, QueryJob, Reply, Settings, problem
+from smakg.web.jobs import Config, PageJob, QueryJob, Reply, Settings, problem
 from smakg.web.pages import iri_for_path, vocabulary_html
 from smakg.web.service import description_graph, landing_page
 from smakg.web.workers import WorkerPool
@@ -35,17 +34,6 @@ from smakg.web.workers import WorkerPool
 ENDPOINT_PATHS = ("/", "/sparql")
 DESCRIPTION_FORMATS = (TURTLE, HTML, JSONLD, NTRIPLES)
 UPDATE_WORDS = "INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY"
-
-
-@dataclass(frozen=True)
-class Config:
-    host: str = "127.0.0.1"
-    port: int = 8000
-    workers: int = 2
-    time_limit: float = 5.0
-    row_limit: int = 10_000
-    max_body: int = 256 * 1024
-    engine: str = "oxigraph"
 
 
 class Server(ThreadingHTTPServer):

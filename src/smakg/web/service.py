@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from html import escape
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
@@ -12,11 +12,19 @@ from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 from smakg import __version__
 from smakg.kb.vocab import DATASET, FORMATS, SD
 from smakg.web.conneg import JSON
-from smakg.web.jobs import QueryJob
+from smakg.web.jobs import Config, QueryJob
 from smakg.web.pages import document
+from smakg.web.workers import WorkerPool
 
-if TYPE_CHECKING:
-    from smakg.web.server import Server
+
+class Endpoint(Protocol):
+    """What the pages of the service need of the running server: its settings and its pool of query workers."""
+
+    @property
+    def config(self) -> Config: ...
+
+    @property
+    def pool(self) -> WorkerPool: ...
 
 _RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                    "Turtle", "N-Triples", "JSON-LD")
@@ -28,7 +36,7 @@ SELECT ?gene ?condition WHERE {
 } ORDER BY ?gene ?condition"""
 
 
-def description_graph(base: str, server: Server) -> Graph:
+def description_graph(base: str, server: Endpoint) -> Graph:
     """sd:Service for the endpoint at ``base``/sparql: language, result formats, the limits, the dataset size."""
     g = Graph()
     g.bind("sd", SD)
@@ -54,7 +62,7 @@ def description_graph(base: str, server: Server) -> Graph:
     return g
 
 
-def _listing(server: Server) -> str:
+def _listing(server: Endpoint) -> str:
     """Links to every condition and gene, from the graph itself (one query through the pool)."""
 
     text = ("PREFIX smakg: <https://w3id.org/smakg/vocab#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
@@ -72,7 +80,7 @@ def _listing(server: Server) -> str:
     return "".join(f"<h2>{kind}s</h2><ul>{''.join(links)}</ul>" for kind, links in items.items())
 
 
-def landing_page(base: str, server: Server) -> str:
+def landing_page(base: str, server: Endpoint) -> str:
 
     config = server.config
     body = (f"<h1>smakg SPARQL endpoint</h1><p>{server.pool.triples} triples; read-only SPARQL 1.1 at "
