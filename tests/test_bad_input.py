@@ -271,7 +271,12 @@ def test_quote_not_in_source(project: Path, out: Path) -> None:
 def test_identifier_outside_verified_table(project: Path, out: Path) -> None:
     line = edit(project, "claims/mondo-2026-08-04.ttl", "rdf:object MONDO:0018894 ;", "rdf:object MONDO:0018895 ;")
     result = invoke("validate", "--project", project)
+    assert result.exit_code == 1, "the project's own table (ontology/identifiers.tsv) is checked by default"
+    (project / "ontology" / "identifiers.tsv").unlink()
+    result = invoke("validate", "--project", project)
     assert result.exit_code == 0, "well-formed, so only the table can tell: " + result.output
+    result = invoke("build", "--project", project, "--out", out.parent / "without-table")
+    assert result.exit_code == 0 and "skipped: identifiers (no table: pass --table FILE)" in result.output
     result = invoke("build", "--project", project, "--out", out, "--table", TABLE)
     assert result.exit_code == 1, result.output
     file = "claims/mondo-2026-08-04.ttl"

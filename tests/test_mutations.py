@@ -27,6 +27,7 @@ from smakg.qa.mutate import Report, run, run_project, shape_constraints
 from smakg.validation.shacl import load_shapes
 
 PYTHON_CHECKS = {"smakg:check/declared-iris", "smakg:check/quote-in-source", "smakg:check/verified-identifier",
+                 "smakg:check/hedge-without-qualifier",
                  "smakg:check/claim-shape", "smakg:check/no-blank-nodes"}
 
 

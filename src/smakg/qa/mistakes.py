@@ -38,6 +38,7 @@ ECO_TYPE = Catch("shp:Evidence › smakg:evidenceType", "Node")
 XREF_RULES = ("shp:Condition › " + _ALL_MATCHES, "shp:Gene › " + _ALL_MATCHES,
               "shp:ChromosomeLocus › (skos:exactMatch|skos:closeMatch)")
 PHENOTYPE_XREF = Catch("shp:Phenotype › " + _ALL_MATCHES, "Node")  # a phenotype maps to HPO terms only
+COURSE_XREF = Catch("shp:ClinicalCourse › " + _ALL_MATCHES, "Node")  # a course maps to HPO course terms only
 LOCUS_XONE = Catch("shp:ChromosomeLocus", "Xone")
 
 
@@ -507,13 +508,14 @@ KINDS: list[Kind] = [
       retarget_object(SMAKG.ClinicalCourse)),
     # ---- cross-references and identifiers
     K("identifier-of-wrong-prefix", "a cross-reference with an identifier of the wrong prefix (HGNC for a "
-      "condition, MONDO for a gene)", (*_either(XREF_RULES, "Pattern"), PHENOTYPE_XREF), lambda g: claims(g, *MATCHES),
+      "condition, MONDO for a gene)", (*_either(XREF_RULES, "Pattern"), PHENOTYPE_XREF, COURSE_XREF),
+      lambda g: claims(g, *MATCHES),
       put(RDF.object, wrong_prefix), group=by_class),
     K("identifier-malformed", "a cross-reference with a letter typed into the number",
-      (*_either(XREF_RULES, "Pattern"), PHENOTYPE_XREF),
+      (*_either(XREF_RULES, "Pattern"), PHENOTYPE_XREF, COURSE_XREF),
       lambda g: claims(g, *MATCHES), put(RDF.object, lambda g, n, o: break_identifier(o)), group=by_class),
     K("identifier-as-string", "a cross-reference written as a string, not an IRI",
-      (*_either(XREF_RULES, "NodeKind"), PHENOTYPE_XREF),
+      (*_either(XREF_RULES, "NodeKind"), PHENOTYPE_XREF, COURSE_XREF),
       lambda g: claims(g, *MATCHES), put(RDF.object, lambda g, n, o: Literal(str(o).rsplit("/", 1)[-1])),
       group=by_class),
     K("identifier-not-verified", "a well-formed identifier that is no verified row (one digit off)",
@@ -720,4 +722,134 @@ KINDS += [
          (Catch("shp:Evidence › oa:hasSelector", "Class"),), evidences, untype_selector, BUILT),
     Kind("evidence-without-type", "a hand-written evidence without an ECO evidence type",
          (Catch("shp:Evidence › smakg:evidenceType", "MinCount"),), evidences, drop(SMAKG.evidenceType), BUILT),
+]
+
+
+# ---- how strongly a source states a fact (issue 10): qualifiers of a claim's evidence, negation, dated facts
+
+_QUAL = "shp:EvidenceQualifiers › "
+
+
+def qualified(prop: URIRef) -> Callable[[Graph], list[Node]]:
+    """Claims that carry the qualifier ``prop`` (sorted by content)."""
+    return lambda g: [c for c in claims(g) if (c, prop, None) in g]
+
+
+def negated_claims(graph: Graph) -> list[Node]:
+    return [c for c in claims(graph) if (c, SMAKG.negated, Literal(True)) in graph]
+
+
+def negated_statements(graph: Graph) -> list[Identifier]:
+    return sorted_terms(graph.subjects(SMAKG.negated, Literal(True)))
+
+
+def assert_negated(graph: Graph, stmt: Node) -> None:
+    """Assert the triple of a negated statement, as a build that forgot the negation would."""
+    graph.add((value_of(graph, stmt, RDF.subject), value_of(graph, stmt, RDF.predicate),
+               value_of(graph, stmt, RDF.object)))
+
+
+def also_positive_cause(graph: Graph, claim: Node) -> None:
+    """A cause written as a plain claim that points at a treatment instead of a causal factor."""
+    new_claim(graph, value_of(graph, claim, RDF.subject), SMAKG.causedBy, another(graph, SMAKG.Treatment),
+              like=claim)
+
+
+def _second_of(prop: URIRef, options: tuple[Node, ...]) -> Callable[[Graph, Node], None]:
+    """Add a second, different value of ``prop`` (from ``options``)."""
+    return add(prop, lambda g, n: next(v for v in options if (n, prop, v) not in g))
+
+
+_CERTAINTIES = (SMAKG.Possible, SMAKG.Asserted)
+_GENERALITIES = (SMAKG.Typical, SMAKG.InSome)
+_DURATIONS = tuple(Literal(d, datatype=XSD.duration) for d in ("P42D", "P2M", "P6M", "P1Y"))
+_MONTHS = tuple(Literal(d, datatype=XSD.gYearMonth) for d in ("2022-08", "2016-01"))
+KINDS += [
+    K("certainty-from-generality", "a certainty that is a generality word (typical for 'may')",
+      (R(_QUAL + "smakg:certainty", "In"),), qualified(SMAKG.certainty),
+      put(SMAKG.certainty, lambda g, n, o: SMAKG.Typical)),
+    K("two-certainties", "a claim both possible and asserted", (R(_QUAL + "smakg:certainty", "MaxCount"),),
+      qualified(SMAKG.certainty), _second_of(SMAKG.certainty, _CERTAINTIES)),
+    K("generality-from-certainty", "a generality that is a certainty word (possible for 'usually')",
+      (R(_QUAL + "smakg:generality", "In"),), qualified(SMAKG.generality),
+      put(SMAKG.generality, lambda g, n, o: SMAKG.Possible)),
+    K("two-generalities", "a claim both typical and in some", (R(_QUAL + "smakg:generality", "MaxCount"),),
+      qualified(SMAKG.generality), _second_of(SMAKG.generality, _GENERALITIES)),
+    K("feature-role-unknown", "a feature role that is not a role (typical)", (R(_QUAL + "smakg:featureRole", "In"),),
+      qualified(SMAKG.featureRole), put(SMAKG.featureRole, lambda g, n, o: SMAKG.Typical)),
+    K("frequency-not-a-frequency", "a frequency that is a severity term (Severe)",
+      (R(_QUAL + "smakg:frequency", "Node"),), lambda g: claims(g, SMAKG.hasPhenotype),
+      add(SMAKG.frequency, lambda g, n: HP["0012828"])),
+    K("two-frequencies", "two frequency classes on one evidence", (R(_QUAL + "smakg:frequency", "MaxCount"),),
+      lambda g: claims(g, SMAKG.hasPhenotype), add_each(SMAKG.frequency, HP["0040281"], HP["0040282"])),
+    K("severity-not-a-severity", "a severity context that is a course term (Rapidly progressive)",
+      (R(_QUAL + "smakg:severityContext", "Node"),), qualified(SMAKG.severityContext),
+      put(SMAKG.severityContext, lambda g, n, o: HP["0003678"])),
+    K("course-is-an-onset", "a course qualifier that is an onset (Infantile onset)",
+      (R(_QUAL + "smakg:course", "Node"),), qualified(SMAKG.course),
+      put(SMAKG.course, lambda g, n, o: HP["0003593"])),
+    K("onset-not-an-onset", "a feature's onset that is a mode of inheritance", (R(_QUAL + "smakg:onset", "Node"),),
+      qualified(SMAKG.onset), put(SMAKG.onset, lambda g, n, o: HP["0000007"])),
+    K("as-of-as-printed-text", "an as-of date written as text ('August 2022')", (R(_QUAL + "smakg:asOf", "Or"),),
+      qualified(SMAKG.asOf), put(SMAKG.asOf, lambda g, n, o: Literal("August 2022"))),
+    K("two-as-of-dates", "two as-of dates on one evidence", (R(_QUAL + "smakg:asOf", "MaxCount"),),
+      qualified(SMAKG.asOf), _second_of(SMAKG.asOf, _MONTHS)),
+    *(K(f"{name}-not-a-duration", f"an age ({name}) written as text ('6 weeks')",
+        (R(_QUAL + f"smakg:{name}", "Datatype"),), qualified(prop), put(prop, lambda g, n, o: Literal("6 weeks")))
+      for name, prop in (("ageFrom", SMAKG.ageFrom), ("ageTo", SMAKG.ageTo))),
+    *(K(f"two-{name}s", f"two ages ({name}) on one evidence", (R(_QUAL + f"smakg:{name}", "MaxCount"),),
+        qualified(prop), _second_of(prop, _DURATIONS))
+      for name, prop in (("ageFrom", SMAKG.ageFrom), ("ageTo", SMAKG.ageTo))),
+    K("variant-bound-as-text", "a known-variant bound written as a string",
+      (R(_QUAL + "smakg:knownVariantsMoreThan", "Datatype"),), qualified(SMAKG.knownVariantsMoreThan),
+      put(SMAKG.knownVariantsMoreThan, lambda g, n, o: Literal(str(o)))),
+    K("two-variant-bounds", "two known-variant bounds on one evidence",
+      (R(_QUAL + "smakg:knownVariantsMoreThan", "MaxCount"),), qualified(SMAKG.knownVariantsMoreThan),
+      add(SMAKG.knownVariantsMoreThan, lambda g, n: Literal(61, datatype=XSD.nonNegativeInteger))),
+    K("aspect-not-a-sequence-term", "a subject aspect that is an HPO term", (R(_QUAL + "smakg:subjectAspect", "Node"),),
+      qualified(SMAKG.subjectAspect), put(SMAKG.subjectAspect, lambda g, n, o: HP["0000007"])),
+    K("quoted-via-a-cited-work", "a quote read 'via' a cited work that has no document copy",
+      (R(_QUAL + "smakg:quotedVia", "Node"),), qualified(SMAKG.quotedVia),
+      put(SMAKG.quotedVia, lambda g, n, o: next(s for s in instances(g, SMAKG.Source) if not has_document(g, s)))),
+    K("quoted-via-two-documents", "a quote read in two documents", (R(_QUAL + "smakg:quotedVia", "MaxCount"),),
+      qualified(SMAKG.quotedVia),
+      add(SMAKG.quotedVia, lambda g, n: next(s for s in instances(g, SMAKG.Source, having=SMAKG.documentFile)
+                                             if (n, SMAKG.quotedVia, s) not in g))),
+    K("negation-leaked", "a negated statement whose triple is asserted anyway (no source states it)",
+      (R("shp:NegatedStatement", "SPARQL"),), negated_statements, assert_negated, BUILT),
+    K("negated-untyped", "a negated statement without the type smakg:NegatedStatement",
+      (R("shp:NegatedStatement", "SPARQL"),), negated_statements,
+      lambda g, n: g.remove((n, RDF.type, SMAKG.NegatedStatement)), BUILT),
+    K("negated-false", "negated written false on a hand-written statement", (R("shp:NegatedStatement › smakg:negated",
+                                                                               "In"),),
+      negated_statements, put(SMAKG.negated, lambda g, n, o: Literal(False)), BUILT),
+    K("negated-as-text", "negated written as the string 'true'", (R("shp:NegatedStatement › smakg:negated",
+                                                                    "Datatype"),),
+      negated_statements, put(SMAKG.negated, lambda g, n, o: Literal("true")), BUILT),
+    K("negated-twice", "negated true and false on one statement", (R("shp:NegatedStatement › smakg:negated",
+                                                                     "MaxCount"),),
+      negated_statements, add(SMAKG.negated, lambda g, n: Literal(False)), BUILT),
+    K("treatment-undated", "a treatment fact without the date it holds as of", (R("shp:Statement", "SPARQL"),),
+      lambda g: claims(g, SMAKG.hasTreatment), drop(SMAKG.asOf)),
+    K("note-reference-not-a-source", "a curator note citing an organisation (rdfs:seeAlso)",
+      (R("shp:Statement › rdfs:seeAlso", "Class"),), claims,
+      add(RDFS.seeAlso, lambda g, n: another(g, PROV.Organization))),
+    K("treatment-is-a-factor", "a treatment that is a causal factor",
+      (R("shp:Condition › smakg:hasTreatment", "Class"),),
+      lambda g: [c for c in claims(g, SMAKG.hasTreatment) if c not in negated_claims(g)],
+      retarget_object(SMAKG.CausalFactor)),
+    K("cause-is-a-treatment", "a stated cause that is a treatment", (R("shp:Condition › smakg:causedBy", "Class"),),
+      lambda g: claims(g, SMAKG.causedBy), also_positive_cause),
+    K("rarity-not-a-rarity", "a rarity that is a generality word", (R("shp:Condition › smakg:hasRarity", "In"),),
+      lambda g: claims(g, SMAKG.hasRarity), put(RDF.object, lambda g, n, o: SMAKG.Typical)),
+    K("modifier-is-a-course", "a clinical modifier that is a course term (Rapidly progressive)",
+      (R("shp:Condition › smakg:hasClinicalModifier", "Node"),), lambda g: claims(g, SMAKG.hasClinicalModifier),
+      put(RDF.object, lambda g, n, o: HP["0003678"])),
+    K("process-not-go", "a gene's process that is an HPO term", (R("shp:Gene › smakg:involvedIn", "Node"),),
+      lambda g: claims(g, SMAKG.involvedIn), put(RDF.object, lambda g, n, o: HP["0000007"])),
+    K("hedge-not-recorded", "a quote that says 'may' with its certainty forgotten",
+      (Catch("smakg:check/hedge-without-qualifier"),),
+      lambda g: [c for c in claims(g) if (c, SMAKG.certainty, SMAKG.Possible) in g
+                 and not any((c, q, None) in g for q in (SMAKG.generality, SMAKG.frequency, SMAKG.severityContext))],
+      drop(SMAKG.certainty)),
 ]
