@@ -3,6 +3,7 @@ to a non-local address), and every test can find the project root and the shared
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -37,6 +38,26 @@ sys.addaudithook(_audit)
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+NO_DOCUMENTS = (f"the source documents are not beside the clone ({SEEDS}): the team's copy, never part of the "
+                "repository; quote checks against them run where they are (CI fails here instead of skipping)")
+
+
+def need_documents() -> None:
+    """Skip a test that checks quotes against the real source documents when they are absent, except under CI
+    (``CI`` set), where their absence must fail the run, not hide the quote checks."""
+    if not SEEDS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(NO_DOCUMENTS)
+        pytest.skip(NO_DOCUMENTS)
+
+
+@pytest.fixture
+def seeds() -> Path:
+    """The source documents' folder, for tests that check quotes against them (see ``need_documents``)."""
+    need_documents()
+    return SEEDS
 
 
 

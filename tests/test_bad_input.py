@@ -256,10 +256,10 @@ def test_turtle_report(typo_project: tuple[Path, int], tmp_path: Path) -> None:
     assert URIRef(COND["dhmn-milder"]) in focus
 
 
-def test_quote_not_in_source(project: Path, out: Path) -> None:
+def test_quote_not_in_source(project: Path, out: Path, seeds: Path) -> None:
     line = edit(project, "claims/smauk-smard1.ttl", '"More than 60 different mutations',
                 '"More than 70 different mutations')
-    result = invoke("build", "--project", project, "--out", out, "--sources-dir", SEEDS)
+    result = invoke("build", "--project", project, "--out", out, "--sources-dir", seeds)
     assert result.exit_code == 1, result.output
     assert f"{kb(project, 'claims/smauk-smard1.ttl')}:{claim_line(project, 'claims/smauk-smard1.ttl', line)}: " \
            in result.stdout

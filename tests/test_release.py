@@ -8,7 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, TABLE
+from conftest import ROOT, TABLE
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, VOID
 from typer.testing import CliRunner
@@ -29,7 +29,7 @@ def dist(tmp_path_factory) -> Path:
     """A real build written by the command line, as a user runs it."""
     out = tmp_path_factory.mktemp("release") / "dist"
     result = CliRunner().invoke(app, ["build", "--project", str(ROOT), "--out", str(out), "--strict",
-                                      "--sources-dir", str(SEEDS), "--table", str(TABLE)])
+                                      "--table", str(TABLE)])  # the documents, where beside the clone, by default
     assert result.exit_code == 0, result.output
     return out
 

@@ -33,7 +33,8 @@ app = typer.Typer(
 ProjectOpt = Annotated[Path, typer.Option("--project", help="Project root (holds ontology/ and shapes/).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")]
 SourcesOpt = Annotated[Path | None, typer.Option("--sources-dir", help="Folder with the source documents' .txt "
-                                                 "files; when given, every quote is checked against them.")]
+                                                 "files; every quote is checked against them (default: "
+                                                 "$SMAKG_SOURCES_DIR, else ../shared/seeds when it exists).")]
 TableOpt = Annotated[Path | None, typer.Option("--table", help="Verified identifier table that every imported "
                                                "identifier is checked against (default: the project's "
                                                "ontology/identifiers.tsv).")]
@@ -142,16 +143,18 @@ def build(
         proj.check()
         inputs = read_export_inputs(proj)  # a bad context, frame or schema fails before the long validation
         built = build_graph(proj)
-        outcome = validate_built(built, proj, sources_dir=sources_dir, table=_table(proj, table))
+        sources = proj.sources_dir(sources_dir)
+        outcome = validate_built(built, proj, sources_dir=sources, table=_table(proj, table))
         text = to_text(outcome, style=typer.style if sys.stdout.isatty() else None)
         if text:
             typer.echo(text)
         typer.echo(summary(outcome, strict=strict))
         chosen = _table(proj, table)
         ran = ["shapes", "Python checks"] + ([f"identifiers ({chosen})"] if chosen else [])
-        ran += [f"quotes ({sources_dir})"] if sources_dir else []
+        ran += [f"quotes ({sources})"] if sources else []
         skipped = ([] if chosen else ["identifiers (no table: pass --table FILE)"]) + (
-            [] if sources_dir else ["quotes (the source documents are not in the repository: pass --sources-dir DIR)"])
+            [] if sources else ["quotes (the source documents are not in the repository: pass --sources-dir DIR "
+                                "or set SMAKG_SOURCES_DIR)"])
         typer.echo(f"checks run: {', '.join(ran)}" + (f"; skipped: {'; '.join(skipped)}" if skipped else ""))
         if not outcome.conforms(strict=strict):
             _err(f"nothing written to {out}/: fix the violations above" + (" and warnings" if strict else ""))
@@ -201,7 +204,7 @@ def validate(
         if files:
             kb_files = list(files) + ([proj.kb] if with_kb else [])
         built = build_graph(proj, kb_files)
-        outcome = validate_built(built, proj, sources_dir=sources_dir, table=_table(proj, table))
+        outcome = validate_built(built, proj, sources_dir=proj.sources_dir(sources_dir), table=_table(proj, table))
         return _print_outcome(outcome, fmt_, strict, out)
 
     _run(body)
@@ -275,7 +278,7 @@ def _check_command(project: Path, fmt_: ReportFormat, check: Callable[[Built], O
 
 @app.command("verify-quotes")
 def verify_quotes_cmd(
-    sources_dir: Annotated[Path, typer.Option("--sources-dir", help="Folder with the source documents.")],
+    sources_dir: SourcesOpt = None,
     fmt_: Annotated[ReportFormat, typer.Option("--format", help="Report format.")] = ReportFormat.text,
     project: ProjectOpt = Path("."),
 ) -> None:
@@ -285,7 +288,12 @@ def verify_quotes_cmd(
     """
     from smakg.validation.quotes import verify_quotes
 
-    _check_command(project, fmt_, lambda b: verify_quotes(b.graph, sources_dir, b.locations),
+    found = Project(project).sources_dir(sources_dir)
+    if found is None:
+        _err("error: no source documents: pass --sources-dir DIR or set SMAKG_SOURCES_DIR (they are not part of the "
+             "repository)")
+        raise typer.Exit(EXIT_BAD_INPUT)
+    _check_command(project, fmt_, lambda b: verify_quotes(b.graph, found, b.locations),
                    "quotes found: {found}/{quotes}")
 
 

@@ -8,10 +8,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from smakg.errors import BadInputError
+
+SOURCES_ENV = "SMAKG_SOURCES_DIR"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,17 @@ class Project:
     def dist(self) -> Path:
         """The default output folder of ``smakg build`` (generated, ignored by git)."""
         return self.root / "dist"
+
+    def sources_dir(self, given: Path | None = None) -> Path | None:
+        """Where the source documents are, for the quote check: the folder given, else ``$SMAKG_SOURCES_DIR``, else
+        ``../shared/seeds`` beside the project when it exists (the team's layout), else None (the documents are
+        never part of the repository, so a plain clone has none)."""
+        if given is not None:
+            return given
+        if os.environ.get(SOURCES_ENV):
+            return Path(os.environ[SOURCES_ENV])
+        beside = self.root.resolve().parent / "shared" / "seeds"
+        return beside if beside.is_dir() else None
 
     def curated_dirs(self) -> list[Path]:
         """The folders of hand-edited files that have a canonical form (``smakg fmt``)."""
