@@ -350,8 +350,8 @@ GOOD_CLAIM = HEADER + """[
     rdf:subject locus:hsa-chr11 ;
     rdf:predicate skos:altLabel ;
     rdf:object "chr11" ;
-    prov:wasDerivedFrom src:summary-smard1 ;
-    oa:exact "chromosome 11"
+    prov:wasDerivedFrom src:smauk-smard1 ;
+    oa:exact "found on chromosome 11"
 ] .
 """
 

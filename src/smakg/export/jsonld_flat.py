@@ -18,7 +18,7 @@ from smakg.errors import BadInputError
 from smakg.kb.jsonld import OPTIONS, dumps, jsonld_error, read_jsonld
 from smakg.kb.schemaorg import download_url
 
-FIRST_KEYS = ("@context", "id", "@id", "type", "@type", "label", "subject", "predicate", "object")
+FIRST_KEYS = ("@context", "id", "@id", "type", "@type", "label", "subject", "predicate", "object", "objectValue")
 LAST_KEYS = ("statements",)
 _NATIVE = (str(XSD.integer), str(XSD.boolean))  # the datatypes JSON has native values for
 

@@ -5,7 +5,9 @@ expands to exactly the built graph.
 A condition document holds the condition's names, cross-references, group (``subtypeOf``/``subtypes``),
 inheritance, onset, phenotypes, courses and diagnostic methods (each term with its label), its genes by role
 (``causalGenes``, ``modifierGenes``, each with its loci), and under each of these the ``statements`` about it
-with their evidence (source title, quote, ECO type) nested. Sources, agents, ontology parents and the dataset
+with their evidence (source title, quote, ECO type, qualifiers) nested; ``incomingStatements`` holds the statements
+whose object is the condition (a gene causing it, a form that is its subtype), so the evidence of every fact of the
+document is in the document. Sources, agents, ontology parents and the dataset
 description follow the condition documents as flat nodes.
 """
 
@@ -44,6 +46,25 @@ def frame_documents(doc: list[dict[str, Any]], frame: dict[str, Any], context: d
     return docs
 
 
+INCOMING = "incomingStatements"  # the statements whose rdf:object is the document's node (a @reverse term)
+
+
+def _attach_incoming(docs: list[dict[str, Any]], statements: list[dict[str, Any]]) -> None:
+    """Give each top-level document the statements that point at it (``incomingStatements``): the evidence of the
+    facts in which a gene, a subtype or another node has it as object. pyld cannot frame a reverse property whose
+    values include literals, so the statements are framed on their own and attached by their object here."""
+    by_object: dict[str, list[dict[str, Any]]] = {}
+    for st in statements:
+        obj = st.get("object")
+        target = obj.get("id") if isinstance(obj, dict) else obj
+        if isinstance(target, str):  # the object is the document itself: a reference, as framing writes it
+            by_object.setdefault(target, []).append({**st, "object": target})
+    for d in docs:
+        found = by_object.get(str(d.get("id", d.get("@id", ""))))
+        if found:
+            d[INCOMING] = sorted(found, key=lambda st: str(st.get("id", "")))
+
+
 def triples_of(docs: list[dict[str, Any]], context: dict[str, Any]) -> Graph:
     """The RDF a list of compacted documents expands to (pyld, offline)."""
     nquads = jsonld.to_rdf({"@context": context, "@graph": docs}, {**OPTIONS, "format": "application/n-quads"})
@@ -57,7 +78,11 @@ def framed(graph: Graph, context: dict[str, Any], frame: dict[str, Any], *,
     The frame's keys are read with its own ``@context``, else ``frame_context``, else ``context``."""
     doc = expanded(graph)
     frame_ctx = frame.get("@context", frame_context or context)
+    frame = dict(frame)
+    incoming = frame.pop(INCOMING, None)
     docs = frame_documents(doc, frame, frame_ctx, source=source)
+    if isinstance(incoming, dict):
+        _attach_incoming(docs, frame_documents(doc, {**incoming, "type": "Statement"}, frame_ctx, source=source))
     if frame_ctx != context:
         docs = jsonld.compact({"@context": frame_ctx, "@graph": docs}, {"@context": context},
                               {**OPTIONS, "graph": True}).get("@graph", [])
