@@ -33,22 +33,21 @@ def main() -> None:
     sys.path.insert(0, str(ROOT / "src"))
     from pyld import jsonld
 
-    from smakg.export import rdf as export
-    from smakg.export.jsonld_flat import expanded
-    from smakg.export.jsonld_framed import read_frame
+    from smakg.export.jsonld_framed import read_frame, to_conditions
     from smakg.export.registry import render_exports
     from smakg.kb.build import build_graph
     from smakg.kb.jsonld import offline_loader
+    from smakg.kb.jsonld_flat import expanded, read_context, to_flat
     from smakg.project import Project
 
     project = Project(ROOT)
     graph = build_graph(project).graph
-    context = export.load_context(project.context)
+    context = read_context(project.context)
     frame = read_frame(project.conditions_frame)
     steps = {
         "expanded form (pyld fromRdf)": lambda: expanded(graph),
-        "flat smakg.jsonld (compact)": lambda: export.to_jsonld(graph, context),
-        "framed smakg.conditions.jsonld (frame + coverage)": lambda: export.to_conditions_jsonld(graph, context, frame),
+        "flat smakg.jsonld (compact)": lambda: to_flat(graph, context),
+        "framed smakg.conditions.jsonld (frame + coverage)": lambda: to_conditions(graph, context, frame),
         "all exports incl. schema check": lambda: render_exports(graph, project),
     }
     print(f"graph: {len(graph)} triples; median of {args.runs} runs")

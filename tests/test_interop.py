@@ -22,8 +22,8 @@ from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from smakg.export.jsonld_flat import keyword_value_objects, ordered
 from smakg.kb.jsonld import offline_loader
+from smakg.kb.jsonld_flat import keyword_value_objects, ordered
 
 INTEROP = ROOT / "tests" / "interop"
 SCRIPT = INTEROP / "jsonld_nquads.mjs"

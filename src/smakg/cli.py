@@ -333,7 +333,7 @@ def query(
     """
 
     def body() -> int:
-        from smakg.export.jsonld_flat import read_context
+        from smakg.kb.jsonld_flat import read_context
         from smakg.sparql.dataset import load_data
         from smakg.sparql.query import Engine, render, screen
 
@@ -376,7 +376,7 @@ def serve(
     """
 
     def body() -> int:
-        from smakg.export.jsonld_flat import read_context
+        from smakg.kb.jsonld_flat import read_context
         from smakg.sparql.dataset import load_data
         from smakg.sparql.query import ENGINES
         from smakg.web.jobs import Config

@@ -20,8 +20,8 @@ from pyld import jsonld
 from rdflib import Graph
 
 from smakg.errors import BadInputError
-from smakg.export.jsonld_flat import compact, expanded, keyword_value_objects, ordered
 from smakg.kb.jsonld import OPTIONS, dumps, jsonld_error, read_jsonld
+from smakg.kb.jsonld_flat import compact, expanded, keyword_value_objects, ordered
 
 
 def read_frame(path: Path) -> dict[str, Any]:

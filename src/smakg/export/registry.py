@@ -13,12 +13,14 @@ from typing import Any
 
 from rdflib import Graph
 
+from smakg import __version__
 from smakg.export import biolink, sssom, void
 from smakg.export.condition_schema import check_documents, read_schema, schema_text
-from smakg.export.jsonld_flat import read_context, to_context, to_flat
 from smakg.export.jsonld_framed import framed, read_frame, to_conditions
 from smakg.kb.jsonld import dumps
+from smakg.kb.jsonld_flat import read_context, to_flat
 from smakg.kb.load import load_files
+from smakg.kb.schemaorg import download_url
 from smakg.kb.turtle import to_ntriples, to_turtle
 from smakg.kb.vocab import DATA_LICENSE
 from smakg.project import Project
@@ -70,6 +72,12 @@ class Job:
     def sssom(self) -> str:
         return sssom.to_sssom(self.graph, self.vocabulary, version=self.release.version, issued=self.release.issued,
                               license_iri=str(DATA_LICENSE))
+
+
+def to_context(context: dict[str, Any], version: str = __version__) -> str:
+    """The published context document: the same ``@context`` bytes as every export, named by its release."""
+    return dumps({"@context": context["@context"], "id": str(download_url("context.jsonld", version)),
+                  "version": version})
 
 
 Writer = Callable[[Job], str]

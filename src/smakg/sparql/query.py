@@ -222,7 +222,7 @@ def graph_text(ntriples: str, fmt: str, *, context: dict[str, Any] | None = None
     """Sorted N-Triples as nt, canonical Turtle, or JSON-LD compacted with ``context`` (required for JSON-LD)."""
     if fmt == "nt":
         return ntriples
-    from smakg.export.jsonld_flat import to_flat
+    from smakg.kb.jsonld_flat import to_flat
     from smakg.kb.load import new_graph
     from smakg.kb.turtle import to_turtle
 

@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from smakg import __version__
-from smakg.kb.vocab import DATASET, FORMATS, SD
+from smakg.kb.vocab import DATASET, FORMATS, SD, prefix_lines
 from smakg.web.conneg import JSON
 from smakg.web.jobs import Config, QueryJob
 from smakg.web.pages import document
@@ -28,8 +28,7 @@ class Endpoint(Protocol):
 
 _RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                    "Turtle", "N-Triples", "JSON-LD")
-EXAMPLE = """PREFIX smakg: <https://w3id.org/smakg/vocab#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+EXAMPLE = prefix_lines("smakg", "rdfs") + """
 SELECT ?gene ?condition WHERE {
   ?g smakg:isCausalGeneFor ?c ; rdfs:label ?gene .
   ?c rdfs:label ?condition .
@@ -65,8 +64,7 @@ def description_graph(base: str, server: Endpoint) -> Graph:
 def _listing(server: Endpoint) -> str:
     """Links to every condition and gene, from the graph itself (one query through the pool)."""
 
-    text = ("PREFIX smakg: <https://w3id.org/smakg/vocab#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-            "SELECT ?kind ?e ?label WHERE { VALUES ?kind { smakg:Condition smakg:Gene } ?e a ?kind ; rdfs:label "
+    text = (prefix_lines("smakg", "rdfs", sep=" ") + " SELECT ?kind ?e ?label WHERE { VALUES ?kind { smakg:Condition smakg:Gene } ?e a ?kind ; rdfs:label "
             "?label } ORDER BY ?kind ?label")
     reply = server.pool.run(QueryJob(text, JSON, None))
     if reply.status != 200:

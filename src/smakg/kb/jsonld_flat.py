@@ -13,10 +13,8 @@ from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from smakg import __version__
 from smakg.errors import BadInputError
 from smakg.kb.jsonld import OPTIONS, dumps, jsonld_error, read_jsonld
-from smakg.kb.schemaorg import download_url
 
 FIRST_KEYS = ("@context", "id", "@id", "type", "@type", "label", "subject", "predicate", "object", "objectValue")
 LAST_KEYS = ("statements",)
@@ -169,9 +167,3 @@ def ordered(value: Any) -> Any:
 def to_flat(graph: Graph, context_doc: dict[str, Any]) -> str:
     """The flat export: the context inline, then a ``@graph`` of every node, each with its ``id`` and ``type``."""
     return dumps(ordered(compact(expanded(graph), context_doc["@context"])))
-
-
-def to_context(context: dict[str, Any], version: str = __version__) -> str:
-    """The published context document: the same ``@context`` bytes as every export, named by its release."""
-    return dumps({"@context": context["@context"], "id": str(download_url("context.jsonld", version)),
-                  "version": version})
