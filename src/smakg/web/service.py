@@ -64,8 +64,8 @@ def description_graph(base: str, server: Endpoint) -> Graph:
 def _listing(server: Endpoint) -> str:
     """Links to every condition and gene, from the graph itself (one query through the pool)."""
 
-    text = (prefix_lines("smakg", "rdfs", sep=" ") + " SELECT ?kind ?e ?label WHERE { VALUES ?kind { smakg:Condition smakg:Gene } ?e a ?kind ; rdfs:label "
-            "?label } ORDER BY ?kind ?label")
+    text = (prefix_lines("smakg", "rdfs", sep=" ") + " SELECT ?kind ?e ?label WHERE { VALUES ?kind "
+            "{ smakg:Condition smakg:Gene } ?e a ?kind ; rdfs:label ?label } ORDER BY ?kind ?label")
     reply = server.pool.run(QueryJob(text, JSON, None))
     if reply.status != 200:
         return ""
