@@ -1,4 +1,4 @@
-"""Mutation testing of the validation: every kind of curator's mistake (``smakg.mistakes.KINDS``), made in the
+"""Mutation testing of the validation: every kind of curator's mistake (``smakg.qa.mistakes.KINDS``), made in the
 real knowledge base one at a time, is caught by the rule expected to catch it, in the full validation that
 ``smakg build --strict`` runs (shapes, Python checks, quotes against ../shared/seeds, identifiers against the
 verified table); and every constraint of shapes/ fires on at least one mistake.
@@ -27,7 +27,7 @@ from smakg.qa.mutate import Report, run, run_project, shape_constraints
 from smakg.validation.shacl import load_shapes
 
 PYTHON_CHECKS = {"smakg:check/declared-iris", "smakg:check/quote-in-source", "smakg:check/verified-identifier",
-                 "smakg:check/hedge-without-qualifier",
+                 "smakg:check/hedge-without-qualifier", "smakg:check/negation-not-recorded",
                  "smakg:check/claim-shape", "smakg:check/no-blank-nodes"}
 
 

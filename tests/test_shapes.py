@@ -590,6 +590,8 @@ CASES: list[Case] = [
       "shp:Condition › smakg:hasClinicalModifier", V, "Node", "cond:dhmn", AT_DHMN),
     C("ClinicalModifierTerm.not", Add(claim("cond:dhmn", "smakg:hasClinicalModifier", "HP:0003678")),
       "shp:Condition › smakg:hasClinicalModifier", V, "Node", "cond:dhmn", AT_DHMN),
+    C("UnderClinicalCourse.subClassOf+.hasValue", Add(claim("cond:dhmn", "smakg:hasClinicalModifier", "HP:0003593")),
+      "shp:Condition › smakg:hasClinicalModifier", V, "Node", "cond:dhmn", AT_DHMN),
     C("GoTerm.nodeKind", Add(claim("gene:VAPB", "smakg:involvedIn", '"GO:0006260"')), "shp:Gene › smakg:involvedIn",
       V, "Node", "gene:VAPB", f"{GENES}@gene:VAPB a"),
     C("GoTerm.pattern", Add(claim("gene:VAPB", "smakg:involvedIn", "HP:0000007")), "shp:Gene › smakg:involvedIn", V,
@@ -603,6 +605,8 @@ CASES: list[Case] = [
     # Python check (validation/hedges.py): a quote that hedges records how on its evidence
     C("check.hedge-without-qualifier", Add(ok_claim(quote='"chr11 may be meant"')),
       "smakg:check/hedge-without-qualifier", W, None, "stmt:*", None, "the quote says 'may'"),
+    C("check.negation-not-recorded", Add(ok_claim(quote='"chr11 is not meant"')),
+      "smakg:check/negation-not-recorded", W, None, "stmt:*", None, "the quote says 'not'"),
     # Python checks (checks.py): every IRI of ours is declared, every vocabulary term defined, no relative IRI
     C("check.declared-iris#entity", Edit(SUMMARY, "subject cond:dhmn-milder-forms ;", "subject cond:dhmn-milder ;"),
       "smakg:check/declared-iris", V, None, "cond:dhmn-milder", None, "Did you mean cond:dhmn-milder-forms?"),

@@ -120,7 +120,8 @@ def _print_outcome(outcome: Outcome, fmt_: ReportFormat, strict: bool, out: Path
 @app.command()
 def build(
     project: ProjectOpt = Path("."),
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("dist"),
+    out: Annotated[Path | None, typer.Option("--out", help="Output directory (default: dist/ of the project).")]
+    = None,
     strict: StrictOpt = False,
     sources_dir: SourcesOpt = None,
     table: TableOpt = None,
@@ -141,6 +142,7 @@ def build(
 
         proj = Project(project)
         proj.check()
+        target = out if out is not None else proj.dist
         inputs = read_export_inputs(proj)  # a bad context, frame or schema fails before the long validation
         built = build_graph(proj)
         sources = proj.sources_dir(sources_dir)
@@ -157,9 +159,9 @@ def build(
                                 "or set SMAKG_SOURCES_DIR)"])
         typer.echo(f"checks run: {', '.join(ran)}" + (f"; skipped: {'; '.join(skipped)}" if skipped else ""))
         if not outcome.conforms(strict=strict):
-            _err(f"nothing written to {out}/: fix the violations above" + (" and warnings" if strict else ""))
+            _err(f"nothing written to {target}/: fix the violations above" + (" and warnings" if strict else ""))
             return EXIT_VIOLATIONS
-        written = write_all(render_exports(built.graph, proj, inputs), out)
+        written = write_all(render_exports(built.graph, proj, inputs), target)
         checked = ", ".join(f"{k} {v}" for k, v in sorted(outcome.checked.items()))
         typer.echo(f"built {len(built.graph)} triples from {len(built.files)} files ({built.claims} claims)"
                    + (f"; checked: {checked}" if checked else ""))

@@ -33,16 +33,17 @@ INFORES = "infores:smakg"
 HUMAN = "NCBITaxon:9606"
 NODE_COLUMNS = ["id", "category", "name", "iri", "xref", "synonym", "symbol", "full_name", "in_taxon", "provided_by"]
 EDGE_COLUMNS = ["id", "subject", "predicate", "object", "category", "original_predicate", "negated",
-                "frequency_qualifier", "onset_qualifier", "clinical_modifier_qualifier", "qualifiers",
+                "frequency_qualifier", "onset_qualifier", "qualifiers",
                 "knowledge_level", "agent_type", "primary_knowledge_source", "publications", "has_evidence_of_type",
                 "supporting_text"]
-# How strongly the sources state an edge. Biolink's single-valued qualifier slots get a value only when every
-# source's evidence gives the same one; the rest of smakg's qualifiers (certainty, generality, feature role, course),
-# for which Biolink has no slot, are listed in ``qualifiers`` as the CURIEs of their values, from every source.
-# Per-source qualifiers stay exact in the RDF exports.
-SINGLE_QUALIFIERS = {"frequency_qualifier": SMAKG.frequency, "onset_qualifier": SMAKG.onset,
-                     "clinical_modifier_qualifier": SMAKG.severityContext}
-LISTED_QUALIFIERS = (SMAKG.certainty, SMAKG.generality, SMAKG.featureRole, SMAKG.course)
+# How strongly the sources state an edge, where every source's evidence agrees (an edge is one statement, and a
+# qualifier only one source gives would hedge what another states plainly; the RDF keeps each source's own).
+# Biolink's single-valued slots take the frequency and the onset; smakg's other qualifiers (certainty, generality,
+# feature role, course, the severity of the cases the fact holds in, the aspect of the subject), for which Biolink
+# has no slot of the same meaning, are listed in ``qualifiers`` as the CURIEs of their values.
+SINGLE_QUALIFIERS = {"frequency_qualifier": SMAKG.frequency, "onset_qualifier": SMAKG.onset}
+LISTED_QUALIFIERS = (SMAKG.certainty, SMAKG.generality, SMAKG.featureRole, SMAKG.course, SMAKG.severityContext,
+                     SMAKG.subjectAspect)
 # How Biolink files an edge of a predicate (the association class); others are plain biolink:Association.
 ASSOCIATIONS = {
     "biolink:causes": "biolink:CausalGeneToDiseaseAssociation",
@@ -215,7 +216,8 @@ def _edge(graph: Graph, model: BiolinkModel, s: Node, prop: Identifier, o: URIRe
         values = set().union(*per_evidence) if per_evidence else set()
         same = len(values) == 1 and all(per_evidence[0] == v for v in per_evidence)
         single[column] = curie(str(next(iter(values))), model) if same else ""
-    listed = sorted({curie(str(v), model) for ev in evidence for q in LISTED_QUALIFIERS for v in graph.objects(ev, q)})
+    per_source = [{curie(str(v), model) for q in LISTED_QUALIFIERS for v in graph.objects(ev, q)} for ev in evidence]
+    listed = sorted(set.intersection(*per_source)) if per_source else []
     return {
         "id": curie(str(st), model),
         "subject": curie(str(s), model),

@@ -83,7 +83,7 @@ def media_type(name: str) -> tuple[str, str | None]:
     endings = sorted((e for e in FORMATS if name.endswith(e)), key=len, reverse=True)
     if not endings:
         raise DataError(f"{name}: no media type is known for this export",
-                        hint="add its file-name ending to FORMATS in src/smakg/release.py")
+                        hint="add its file-name ending to FORMATS in src/smakg/export/void.py")
     return FORMATS[endings[0]]
 
 

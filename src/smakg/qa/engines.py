@@ -1,6 +1,6 @@
 """Run the shapes with two independent SHACL engines and compare what they report.
 
-pyshacl (Python, on rdflib) is the engine of record (``validate.py``); rudof (Rust, through ``pyrudof``) is a
+pyshacl (Python, on rdflib) is the engine of record (``validation.shacl``); rudof (Rust, through ``pyrudof``) is a
 second implementation of the same W3C recommendation, SHACL-SPARQL included. Both produce a SHACL validation
 report graph; the comparison reads each report the same way: conformance, and for each top-level result its
 focus node, result path, constraint component, severity, value and (for a named shape) source shape. Identical

@@ -1,4 +1,5 @@
-"""Run the SHACL shapes (pyshacl) and the checks SHACL cannot express, into one list of findings."""
+"""Run the SHACL shapes with pyshacl (no inference, no imports, nothing fetched) into findings; the other checks are in
+the modules beside this one, and ``validation.run`` runs them all."""
 
 from __future__ import annotations
 
