@@ -251,7 +251,8 @@ def test_service_description(server: Running, path: str) -> None:
     endpoint = URIRef(server.endpoint)
     assert (endpoint, URIRef(sd + "endpoint"), endpoint) in g
     assert (endpoint, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in g
-    assert len(list(g.objects(endpoint, URIRef(sd + "resultFormat")))) == 7
+    formats = set(g.objects(endpoint, URIRef(sd + "resultFormat")))
+    assert len(formats) == 8 and URIRef("http://www.w3.org/ns/formats/RDF_XML") in formats
     status, headers, html = http(server.url + path, headers={"Accept": "text/html"})
     assert status == 200 and "<form" in html and 'href="/id/condition/smard1"' in html
 
@@ -501,3 +502,107 @@ def test_vocabulary_dereferences(server: Running) -> None:
     assert status == 200 and '<h3 id="isCausalGeneFor">' in html and '<h3 id="Condition">' in html
     _, _, page = http(server.url + "/id/gene/IGHMBP2", headers={"Accept": "text/html"})
     assert 'href="/vocab#isCausalGeneFor"' in page, "relations link to their definition"
+
+
+# ---- issue 12: predefined prefixes, readable errors, RDF/XML, search ------------------------------------------
+
+BARE_CAUSAL = ("SELECT ?gene ?condition WHERE { ?g smakg:isCausalGeneFor ?c ; rdfs:label ?gene . "
+               "?c rdfs:label ?condition } ORDER BY ?gene ?condition")
+
+
+@pytest.mark.parametrize("which", ["server", "rdflib_server"])
+def test_predefined_prefixes_over_http(which: str, request, built) -> None:
+    running = request.getfixturevalue(which)
+    status, _, body = get(running, BARE_CAUSAL, "text/csv")
+    assert status == 200, body
+    rows = [tuple(r) for r in csv.reader(io.StringIO(body))][1:]
+    assert rows == oracle(built, CAUSAL)
+    own = "PREFIX smakg: <http://example.org/other#>\n" + BARE_CAUSAL  # the query's own line wins
+    status, _, body = get(running, own, "text/csv")
+    assert status == 200 and body.replace("\r\n", "\n") == "gene,condition\n"
+
+
+@pytest.mark.parametrize("which", ["server", "rdflib_server"])
+def test_syntax_errors_are_400_with_line_column_and_token(which: str, request) -> None:
+    from smakg.sparql.query import PREDEFINED
+
+    running = request.getfixturevalue(which)
+    status, headers, body = get(running, "SELECT * WHERE {\n ?s foo:bar ?o }")
+    assert status == 400 and headers["Content-Type"].startswith("text/plain")
+    assert body.splitlines()[0] == (f"query:2:5: prefix foo: is not declared; declare it or use one of: "
+                                    f"{', '.join(PREDEFINED)}")
+    status, _, body = get(running, "SELECT * WHERE { ?s ?p ?o } LIMT 5")
+    assert status == 400 and 'query:1:29: SPARQL syntax error at "LIMT"' in body
+    assert "expected one of" not in body and "internal error" not in body
+
+
+def test_sparqlwrapper_default_construct_and_describe_get_rdfxml(server: Running) -> None:
+    client = SPARQLWrapper(server.endpoint)  # no return format set: SPARQLWrapper asks for XML, RDF/XML for graphs
+    client.setQuery("CONSTRUCT { ?g smakg:isCausalGeneFor ?c } WHERE { ?g smakg:isCausalGeneFor ?c }")
+    graph = client.query().convert()
+    assert isinstance(graph, Graph) and len(graph) == 7
+    client.setQuery("DESCRIBE cond:smard1")
+    response = client.query()
+    assert response.response.headers["Content-Type"].startswith("application/rdf+xml")
+    described = response.convert()
+    assert (URIRef(SMARD1), None, None) in described
+    client.setMethod(POST)
+    assert len(client.query().convert()) == len(described)
+
+
+def test_entity_page_as_rdfxml(server: Running) -> None:
+    path = server.url + "/id/condition/smard1"
+    status, headers, xml = http(path, headers={"Accept": "application/rdf+xml"})
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml") and headers["Vary"] == "Accept"
+    _, _, ttl = http(path, headers={"Accept": "text/turtle"})
+    assert isomorphic(Graph().parse(data=xml, format="xml"), Graph().parse(data=ttl, format="turtle"))
+    status, headers, _ = http(path + "?format=xml")
+    assert status == 200 and headers["Content-Type"].startswith("application/rdf+xml")
+    status, _, body = http(path, headers={"Accept": "image/png"})
+    assert status == 406 and "application/rdf+xml" in body
+
+
+def find(server: Running, text: str | None, accept: str | None = None, **params: str):
+    query = urllib.parse.urlencode({**({"q": text} if text is not None else {}), **params})
+    return http(f"{server.url}/find?{query}", headers={"Accept": accept} if accept else {})
+
+
+@pytest.mark.parametrize("text, curie", [("SMARD1", "cond:smard1"), ("DSMA1", "cond:smard1"),
+                                         ("MONDO:0011436", "cond:smard1"), ("hgnc:5542", "gene:IGHMBP2")])
+def test_find_as_json(server: Running, text: str, curie: str) -> None:
+    status, headers, body = find(server, text, "application/json")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    doc = json.loads(body)
+    assert doc["query"] == text and doc["matches"][0]["curie"] == curie
+    assert doc["matches"][0]["kind"] == ("condition" if curie.startswith("cond:") else "gene")
+
+
+def test_find_as_a_page_links_and_escapes(server: Running) -> None:
+    status, headers, html = find(server, "SMARD1", "text/html,*/*;q=0.8")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert 'href="/id/condition/smard1"' in html and "alias &quot;SMARD1&quot;" in html
+    assert 'value="SMARD1"' in html, "the search box keeps the text"
+    evil = '<script>alert("x")</script>'
+    status, _, html = find(server, evil, "text/html")
+    assert status == 200 and "<script>" not in html and "&lt;script&gt;" in html and "Nothing matches" in html
+    status, _, body = find(server, evil, "application/json")
+    assert status == 200 and json.loads(body) == {"query": evil, "matches": []}
+    status, _, html = find(server, None, "text/html")
+    assert status == 200 and 'action="/find"' in html
+    assert find(server, None, "application/json")[0] == 400
+    assert find(server, "   ", "application/json")[0] == 400
+    assert find(server, "SMARD1", None, format="json")[1]["Content-Type"].startswith("application/json")
+
+
+def test_landing_page_has_search_and_the_prefixes(server: Running) -> None:
+    from smakg.sparql.query import PREDEFINED
+
+    status, _, html = http(server.url + "/", headers={"Accept": "text/html"})
+    assert status == 200
+    assert '<form method="get" action="/find"' in html and 'name="q"' in html
+    for prefix, ns in PREDEFINED.items():
+        assert f"<tr><td><code>{prefix}:</code></td><td><code>{ns}</code></td></tr>" in html, prefix
+    example = re.search(r'<textarea name="query"[^>]*>(.*?)</textarea>', html, re.S)
+    assert example and "PREFIX" not in example.group(1)
+    status, _, body = get(server, __import__("html").unescape(example.group(1)), "text/csv")
+    assert status == 200 and "IGHMBP2" in body, "the landing page's example runs as shown"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from smakg import __version__
 from smakg.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, BadInputError, SmakgError
@@ -23,14 +24,48 @@ if TYPE_CHECKING:
 # Each command imports the library it needs inside its body, so that `smakg --help` and `smakg version` load no
 # RDF library (tests/test_layout.py holds them to it).
 
+# What a value of each type is called in help when its option names no metavar (typer would write <str>, <int>...).
+_METAVARS = {"str": "TEXT", "int": "N", "float": "NUMBER", "path": "PATH", "file": "FILE", "directory": "DIR",
+             "int range": "N", "float range": "NUMBER"}
+
+
+def _plain_help(command: object, ctx: typer.Context) -> None:
+    """Help without typer's type labels: a flag shows no value (not <bool>), an argument its name only (not
+    <str>), an option its metavar, its type in words (N, PATH) when it names none, or its choices (a|b|c)."""
+    params = list(getattr(command, "params", []))
+    get_help = getattr(command, "get_help_option", None)
+    help_option = get_help(ctx) if callable(get_help) else None
+    for param in [*params, help_option]:
+        if isinstance(param, TyperArgument):
+            setattr(param, "display_type_rich", lambda ctx: None)  # noqa: B010 (an instance override)
+        elif isinstance(param, TyperOption):
+            if param.is_flag:
+                param.metavar = ""
+            elif param.metavar is None:
+                shown = param.display_type(ctx).strip("<>")
+                param.metavar = _METAVARS.get(shown, shown)
+
+
+class _Group(TyperGroup):
+    """The command group, whose commands' help is plain (see ``_plain_help``)."""
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> typer.core.TyperCommand | None:  # type: ignore[override]
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _plain_help(command, ctx)
+        return command  # type: ignore[return-value]
+
+
 app = typer.Typer(
+    cls=_Group,
     help="smakg: build, validate and export the spinal muscular atrophy knowledge graph.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
 
-ProjectOpt = Annotated[Path, typer.Option("--project", help="Project root (holds ontology/ and shapes/).")]
+ProjectOpt = Annotated[Path, typer.Option("--project", metavar="DIR",
+                                          help="Project root (holds ontology/ and shapes/).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")]
 SourcesOpt = Annotated[Path | None, typer.Option("--sources-dir", help="Folder with the source documents' .txt "
                                                  "files; every quote is checked against them (default: "
@@ -38,9 +73,12 @@ SourcesOpt = Annotated[Path | None, typer.Option("--sources-dir", help="Folder w
 TableOpt = Annotated[Path | None, typer.Option("--table", help="Verified identifier table that every imported "
                                                "identifier is checked against (default: the project's "
                                                "ontology/identifiers.tsv).")]
-EngineOpt = Annotated[str, typer.Option("--engine", help="oxigraph (default, faster) or rdflib.")]
-DataOpt = Annotated[Path | None, typer.Option("--data", help="Use this .ttl/.nt dump instead of the project's graph "
-                                              "(dist/smakg.nt when up to date, else built in memory).")]
+EngineOpt = Annotated[str, typer.Option("--engine", metavar="NAME", help="oxigraph (default, faster) or rdflib.")]
+DataOpt = Annotated[Path | None, typer.Option("--data", metavar="FILE", help="Use this .ttl/.nt dump instead of the "
+                                              "project's graph (dist/smakg.nt when up to date, else built in "
+                                              "memory).")]
+WidthOpt = Annotated[int, typer.Option("--width", metavar="N", min=0, help="--format table: cut a cell longer than "
+                                       "N characters, marking the cut with …; 0 never cuts.")]
 
 
 class ReportFormat(StrEnum):
@@ -67,6 +105,13 @@ class ExportFormat(StrEnum):
 
 def _err(message: str) -> None:
     typer.secho(message, fg="red", err=True)
+
+
+def _progress(message: str) -> None:
+    """Say on standard error what a step that may take a second or more is doing, only on a terminal: nothing
+    when standard error is piped or captured."""
+    if sys.stderr.isatty():
+        typer.echo(message, err=True)
 
 
 def _run(fn: Callable[[], int]) -> None:
@@ -144,8 +189,10 @@ def build(
         proj.check()
         target = out if out is not None else proj.dist
         inputs = read_export_inputs(proj)  # a bad context, frame or schema fails before the long validation
+        _progress("building the graph…")
         built = build_graph(proj)
         sources = proj.sources_dir(sources_dir)
+        _progress("validating…")
         outcome = validate_built(built, proj, sources_dir=sources, table=_table(proj, table))
         text = to_text(outcome, style=typer.style if sys.stdout.isatty() else None)
         if text:
@@ -161,6 +208,7 @@ def build(
         if not outcome.conforms(strict=strict):
             _err(f"nothing written to {target}/: fix the violations above" + (" and warnings" if strict else ""))
             return EXIT_VIOLATIONS
+        _progress(f"writing the release into {target}/…")
         written = write_all(render_exports(built.graph, proj, inputs), target)
         checked = ", ".join(f"{k} {v}" for k, v in sorted(outcome.checked.items()))
         typer.echo(f"built {len(built.graph)} triples from {len(built.files)} files ({built.claims} claims)"
@@ -206,6 +254,7 @@ def validate(
         if files:
             kb_files = list(files) + ([proj.kb] if with_kb else [])
         built = build_graph(proj, kb_files)
+        _progress("validating…")
         outcome = validate_built(built, proj, sources_dir=proj.sources_dir(sources_dir), table=_table(proj, table))
         return _print_outcome(outcome, fmt_, strict, out)
 
@@ -242,6 +291,7 @@ def export_cmd(
                                 hint="add --format jsonld (flat) or --format conditions (framed)")
         proj = Project(project)
         built = build_graph(proj)
+        _progress("validating…")
         outcome = validate_built(built, proj)
         if not outcome.conforms():
             _err(summary(outcome) + ": run smakg validate for the details; nothing exported")
@@ -320,38 +370,102 @@ def verify_xrefs_cmd(
                    "identifiers checked: {identifiers}")
 
 
-@app.command()
+class FindFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+# The predefined prefixes, by name (their IRIs are in src/smakg/kb/vocab.py, which --help must not import;
+# tests/test_query_cmd.py holds this list to the prefix map).
+PREFIX_NAMES = ("rdf, rdfs, owl, xsd, skos, prov, dcterms, dcat, void, pav, spdx, sh, oa, schema, biolink, fabio, "
+                "bibo, oboInOwl, obo, smakg, shp, cond, gene, locus, phen, course, method, treatment, factor, src, "
+                "agent, stmt, ev, sel, MONDO, HP, ECO, SO, OMO, GO, RO, CHR, GENO, Orphanet, OMIM, OMIMPS, HGNC, "
+                "NCBIGene, ENSEMBL, PMID, DOI")
+
+
+def _load(project: Path, data: Path | None) -> bytes:
+    """The graph to query as N-Triples, saying so on a terminal when it has to be built first."""
+    from smakg.sparql.dataset import load_data
+
+    return load_data(Project(project), data=data,
+                     progress=lambda: _progress("building the graph in memory (no up-to-date dist/smakg.nt)…")
+                     ).ntriples
+
+
+@app.command(help=(
+    "Run a read-only SPARQL query over the built graph (updates, SERVICE and FROM are refused).\n\n"
+    "QUERY is the query text, or the path of a file that holds it (a .rq file).\n\n"
+    f"Predefined prefixes (a query's own PREFIX line wins): {PREFIX_NAMES}. Their IRIs are listed in "
+    "docs/researchers.md and on the landing page of smakg serve.\n\n"
+    "Examples:\n\n"
+    "    smakg query queries/01-causal-genes.rq --format csv\n\n"
+    "    smakg query 'SELECT ?alias WHERE { cond:smard1 skos:altLabel ?alias }'"))
 def query(
-    query_: Annotated[str, typer.Argument(metavar="QUERY", help="A .rq file, or the query text itself.")],
-    fmt_: Annotated[str | None, typer.Option("--format", help="table|csv|tsv|json|xml for SELECT/ASK (default "
-                                             "table); ttl|nt|jsonld for CONSTRUCT/DESCRIBE (default ttl).")] = None,
+    query_: Annotated[str, typer.Argument(metavar="QUERY", help="The query text, or a file that holds it.")],
+    fmt_: Annotated[str | None, typer.Option("--format", metavar="FORMAT",
+                                             help="table|csv|tsv|json|xml for SELECT/ASK (default table); "
+                                             "ttl|nt|jsonld|rdfxml for CONSTRUCT/DESCRIBE (default ttl).")] = None,
+    width: WidthOpt = 60,
     engine: EngineOpt = "oxigraph",
     data: DataOpt = None,
     project: ProjectOpt = Path("."),
 ) -> None:
-    """Run a read-only SPARQL query over the built graph (updates, SERVICE and FROM are refused).
+    def body() -> int:
+        from smakg.kb.jsonld_flat import read_context
+        from smakg.sparql.query import Engine, query_text, render, screen
 
-    Example:  smakg query queries/01-causal-genes.rq --format csv
+        text, source = query_text(query_)
+        checked = screen(text, source=source)
+        result = Engine(_load(project, data), engine).run(checked)
+        context = read_context(Project(project).context) if fmt_ == "jsonld" else None
+        typer.echo(render(result, fmt_, context=context, width=width or None), nl=False)
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command()
+def find(
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="A name, an alias or an identifier.")],
+    fmt_: Annotated[FindFormat, typer.Option("--format", help="table for people, json for programs.")
+                    ] = FindFormat.table,
+    width: WidthOpt = 60,
+    engine: EngineOpt = "oxigraph",
+    data: DataOpt = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Find entities by label, alias or identifier, and print the IRI (as a CURIE), kind and label of each, and
+    what matched.
+
+    An identifier is a CURIE (MONDO:0011436, OMIM:604320, HGNC:5542, cond:smard1) or a full IRI; case does not
+    matter. Exit 0 with matches, 1 with none, 2 on bad input. Examples:
+
+        smakg find SMARD1
+
+        smakg find MONDO:0011436 --format json
     """
 
     def body() -> int:
-        from smakg.kb.jsonld_flat import read_context
-        from smakg.sparql.dataset import load_data
-        from smakg.sparql.query import Engine, render, screen
+        from smakg.sparql.find import Index, check_text, render
+        from smakg.sparql.query import Engine
 
-        path = Path(query_)
-        is_file = path.suffix in (".rq", ".sparql") or (len(query_) < 4096 and path.is_file())
-        text = None
-        if is_file:
-            from smakg.files import read_text
-
-            text = read_text(path)
-        checked = screen(text if text is not None else query_, source=str(path) if is_file else "query")
+        wanted = check_text(text)  # bad input fails before the graph is loaded
         proj = Project(project)
-        result = Engine(load_data(proj, data=data).ntriples, engine).run(checked)
-        context = read_context(proj.context) if fmt_ == "jsonld" else None
-        typer.echo(render(result, fmt_, context=context), nl=False)
-        return EXIT_OK
+        labels = None
+        if proj.vocabulary.is_file():  # the kinds: each class's label in the vocabulary
+            from rdflib.namespace import OWL, RDF, RDFS
+
+            from smakg.kb.load import load_files
+
+            vocabulary = load_files([proj.vocabulary]).graph
+            labels = {str(c): str(label) for c in vocabulary.subjects(RDF.type, OWL.Class)
+                      for label in vocabulary.objects(c, RDFS.label)}
+        matches = Index(Engine(_load(project, data), engine), labels).search(wanted)
+        typer.echo(render(matches, fmt_.value, text=wanted, width=width or None), nl=False)
+        if not matches:
+            _err(f"nothing matches {wanted!r}: try a shorter part of a name, an alias, or an identifier such as "
+                 "MONDO:0011436")
+        return EXIT_OK if matches else EXIT_VIOLATIONS
 
     _run(body)
 
@@ -387,7 +501,8 @@ def serve(
         if engine not in ENGINES:
             raise BadInputError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
         proj = Project(project)
-        loaded = load_data(proj, data=data)
+        loaded = load_data(proj, data=data, progress=lambda: _progress(
+            "building the graph in memory (no up-to-date dist/smakg.nt)…"))
         context = read_context(proj.context)["@context"] if proj.context.exists() else None
         config = Config(host, port, workers, time_limit, row_limit, max_body, engine)
         vocabulary = None
@@ -395,6 +510,7 @@ def serve(
             from smakg.kb.load import load_files
 
             vocabulary = load_files([proj.vocabulary]).graph
+        _progress(f"starting {workers} query {'worker' if workers == 1 else 'workers'}…")
         run_server(config, loaded.ntriples, loaded.origin, context={"@context": context} if context else None,
                    vocabulary=vocabulary)
         return EXIT_OK
@@ -429,7 +545,10 @@ def diff_cmd(
     def body() -> int:
         from smakg.export.diff import compare, load, to_json, to_text
 
-        result = compare(load(old, project), load(new, project))
+        _progress(f"reading {old}…")
+        before = load(old, project)
+        _progress(f"reading {new}…")
+        result = compare(before, load(new, project))
         typer.echo((to_json if fmt_ is DiffFormat.json else to_text)(result), nl=False)
         return EXIT_VIOLATIONS if exit_code and not result.identical else EXIT_OK
 

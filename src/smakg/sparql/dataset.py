@@ -3,6 +3,7 @@ than every curated file, or a fresh in-process build (no validation) otherwise."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +26,9 @@ def curated_mtime(project: Project) -> float:
     return max((p.stat().st_mtime for p in files), default=0.0)
 
 
-def load_data(project: Project, *, data: Path | None = None, dist: Path | None = None) -> Data:
-    """N-Triples of the graph to query (see the module docstring)."""
+def load_data(project: Project, *, data: Path | None = None, dist: Path | None = None,
+              progress: Callable[[], None] | None = None) -> Data:
+    """N-Triples of the graph to query (see the module docstring); ``progress`` is called before a fresh build."""
     if data is not None:
         if data.suffix not in (".ttl", ".nt"):
             raise BadInputError(f"{data}: give a Turtle (.ttl) or N-Triples (.nt) dump of the graph",
@@ -39,5 +41,7 @@ def load_data(project: Project, *, data: Path | None = None, dist: Path | None =
     dump = (dist or project.dist) / "smakg.nt"
     if dump.is_file() and dump.stat().st_size and dump.stat().st_mtime >= curated_mtime(project):
         return Data(dump.read_bytes(), f"{dump} (up to date)")
+    if progress is not None:
+        progress()
     built = build_graph(project)
     return Data(to_ntriples(built.graph).encode("utf-8"), f"{project.kb} (built in memory; dist/ is stale)")

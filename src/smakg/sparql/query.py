@@ -1,14 +1,19 @@
 """SPARQL over the built graph, read-only and offline, with two engines that must agree (rdflib, pyoxigraph).
 
-Every query is parsed first (rdflib's parser, which reports line and column) and refused when it is an update
-or uses SERVICE, so nothing can change the graph or reach the network whatever engine runs it.
+Every query is screened first (rdflib's parser, which reports line and column, for anything that could name SERVICE
+or FROM) and refused when it is an update or uses SERVICE or FROM, so nothing can change the graph or reach the
+network whatever engine runs it. The prefixes of the project's prefix map (``syntax.PREDEFINED``) are predefined on
+both engines; a query's own PREFIX line wins. A query an engine will not take is explained by ``syntax.explain``,
+in the same words whichever engine refused it.
 """
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import pyoxigraph as ox
@@ -19,12 +24,14 @@ from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from smakg.errors import BadInputError
+from smakg.files import read_text
 from smakg.kb.turtle import to_ntriples
 from smakg.kb.vocab import XSD_STRING
-from smakg.sparql.results import GRAPH_FORMATS, SELECT_FORMATS, Result, Term, render_table
+from smakg.sparql.results import GRAPH_FORMATS, SELECT_FORMATS, TABLE_WIDTH, Result, Term, render_table
+from smakg.sparql.syntax import PREDEFINED, QueryError, explain
 
-__all__ = ["ENGINES", "GRAPH_FORMATS", "SELECT_FORMATS", "Checked", "QueryError", "RefusedQuery", "Result",
-           "check_query", "run", "screen"]
+__all__ = ["ENGINES", "GRAPH_FORMATS", "PREDEFINED", "SELECT_FORMATS", "Checked", "QueryError", "RefusedQuery",
+           "Result", "check_query", "query_text", "run", "screen"]
 # The fast screen blanks IRIs, strings and comments, then looks for the words SERVICE (network) and FROM (rdflib
 # would fetch the graph) in what is left; a query that has either, or any backslash (SPARQL expands \u escapes
 # before parsing, and \# is a name character), gets the full parse instead. A SERVICE or FROM clause cannot hide
@@ -39,10 +46,6 @@ _SUSPECT = re.compile(r"\b(?:service|from)\b", re.IGNORECASE)
 
 ENGINES = ("oxigraph", "rdflib")
 _T = TypeVar("_T")
-
-
-class QueryError(BadInputError):
-    """A query that cannot be run: a syntax error (with line and column), an update, or SERVICE."""
 
 
 class RefusedQuery(QueryError):
@@ -84,15 +87,7 @@ def check_query(text: str, *, source: str = "query") -> Checked:
         else:
             raise RefusedQuery(f"{source}: updates are refused: the graph is read-only",
                              hint="send a SELECT, ASK, CONSTRUCT or DESCRIBE query") from None
-        where, message = f"{exc.lineno}:{exc.col}", exc.msg
-        try:  # pyoxigraph's parser words syntax errors better ("error at 1:26: expected OPTIONAL")
-            ox.Store().query(text)
-        except SyntaxError as ox_exc:
-            found = re.match(r"error at (\d+:\d+): (.*)", str(ox_exc), re.S)
-            if found:
-                where, message = found.group(1), found.group(2).strip()
-        raise QueryError(f"{source}:{where}: SPARQL syntax error: {message}",
-                         hint=f"near: {exc.line.strip()[:100]}") from None
+        raise explain(text, source, parse_error=exc) from None
     names = _names(parsed)
     if "ServiceGraphPattern" in names:
         raise RefusedQuery(f"{source}: SERVICE is refused: queries run offline over the local graph only")
@@ -148,10 +143,14 @@ def _cut(items: Iterable[_T], limit: int | None) -> tuple[list[_T], bool]:
 
 def _run_rdflib(checked: Checked, graph: Graph, limit: int | None) -> Result:
     try:
-        res = graph.query(checked.text)
+        res = graph.query(checked.text, initNs=dict(PREDEFINED))
     except ParseException:
-        check_query(checked.text, source=checked.source)  # raises with line, column and the reason
-        raise
+        check_query(checked.text, source=checked.source)  # refuses an update, or explains the syntax error
+        raise explain(checked.text, checked.source) from None
+    except Exception as exc:  # rdflib raises a bare Exception for a prefix nobody declared
+        if not str(exc).startswith("Unknown namespace prefix"):
+            raise
+        raise explain(checked.text, checked.source) from None
     if res.type == "ASK":
         return Result(boolean=bool(res.askAnswer))
     if res.type in ("CONSTRUCT", "DESCRIBE"):
@@ -177,7 +176,7 @@ def _rdflib_term(term: Node) -> Term:
 
 def _run_oxigraph(checked: Checked, store: ox.Store, limit: int | None) -> Result:
     try:
-        res = store.query(checked.text)
+        res = store.query(checked.text, prefixes=dict(PREDEFINED))
         if isinstance(res, ox.QueryBoolean):
             return Result(boolean=bool(res))
         if isinstance(res, ox.QueryTriples):
@@ -188,8 +187,8 @@ def _run_oxigraph(checked: Checked, store: ox.Store, limit: int | None) -> Resul
         solutions, cut = _cut(res, limit)
         rows = [{n: _ox_term(sol[n]) for n in names if sol[n] is not None} for sol in solutions]
     except SyntaxError as exc:
-        check_query(checked.text, source=checked.source)  # rdflib's parser words it with line and column
-        raise QueryError(f"{checked.source}: SPARQL syntax error: {exc}") from None
+        check_query(checked.text, source=checked.source)  # refuses an update, or explains the syntax error
+        raise explain(checked.text, checked.source, engine_message=str(exc)) from None
     except (OSError, ValueError) as exc:
         raise QueryError(f"{checked.source}: query failed: {exc}") from None
     return Result(names, rows=rows, truncated=cut)
@@ -205,8 +204,10 @@ def _ox_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term
     return Term("literal", str(term))  # an RDF 1.2 triple term: its N-Triples text
 
 
-def render(result: Result, fmt: str | None = None, *, context: dict[str, Any] | None = None) -> str:
-    """A result in ``fmt``; by default a table for SELECT/ASK and Turtle for CONSTRUCT/DESCRIBE."""
+def render(result: Result, fmt: str | None = None, *, context: dict[str, Any] | None = None,
+           width: int | None = TABLE_WIDTH) -> str:
+    """A result in ``fmt``: by default a table for SELECT/ASK (cells cut at ``width`` characters, with a mark) and
+    Turtle for CONSTRUCT/DESCRIBE."""
     if result.triples is not None:
         fmt = fmt or "ttl"
         if fmt not in GRAPH_FORMATS:
@@ -215,11 +216,12 @@ def render(result: Result, fmt: str | None = None, *, context: dict[str, Any] | 
     fmt = fmt or "table"
     if fmt not in SELECT_FORMATS:
         raise BadInputError(f"a SELECT/ASK result is a table: use --format {'|'.join(SELECT_FORMATS)}")
-    return render_table(result, fmt)
+    return render_table(result, fmt, width=width)
 
 
 def graph_text(ntriples: str, fmt: str, *, context: dict[str, Any] | None = None) -> str:
-    """Sorted N-Triples as nt, canonical Turtle, or JSON-LD compacted with ``context`` (required for JSON-LD)."""
+    """Sorted N-Triples as nt, canonical Turtle, RDF/XML, or JSON-LD compacted with ``context`` (required for
+    JSON-LD)."""
     if fmt == "nt":
         return ntriples
     from smakg.kb.jsonld_flat import to_flat
@@ -229,10 +231,33 @@ def graph_text(ntriples: str, fmt: str, *, context: dict[str, Any] | None = None
     g = new_graph().parse(data=ntriples, format="nt")
     if fmt == "ttl":
         return to_turtle(g)
+    if fmt == "rdfxml":
+        return rdf_xml(g)
     if context is None:
         raise BadInputError("JSON-LD needs the project's context (ontology/context.jsonld), which was not found",
                             hint="run from the project root or pass --project DIR")
     return to_flat(g, context)
+
+
+def rdf_xml(graph: Graph) -> str:
+    """A graph as RDF/XML (what SPARQLWrapper asks for of a CONSTRUCT or DESCRIBE by default), with the project's
+    prefixes as XML namespaces where the graph uses them."""
+    from rdflib.plugins.serializers.rdfxml import XMLSerializer
+
+    ordered = Graph(bind_namespaces="none")  # no rdflib default prefixes
+    used = {str(t) for triple in graph for t in triple if isinstance(t, URIRef)}
+    for prefix, ns in PREDEFINED.items():
+        if any(iri.startswith(ns) for iri in used):
+            ordered.bind(prefix, ns)
+    for triple in graph:
+        ordered.add(triple)
+    try:
+        out = io.BytesIO()
+        XMLSerializer(ordered).serialize(out, encoding="utf-8")
+    except ValueError as exc:  # a predicate that cannot be an XML element name
+        raise BadInputError(f"this graph cannot be written as RDF/XML: {exc}",
+                            hint="ask for Turtle, N-Triples or JSON-LD instead") from None
+    return out.getvalue().decode("utf-8")
 
 
 class Engine:
@@ -288,3 +313,25 @@ def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     return URIRef(term.value)  # type: ignore[union-attr]  # an RDF 1.2 triple term has no rdflib form
+
+
+QUERY_SUFFIXES = (".rq", ".sparql")
+
+
+def query_text(arg: str) -> tuple[str, str]:
+    """(text, source) of the query an argument gives: the contents of the file it names when that file exists, else
+    the argument itself as the query text. A name of a query file (one line ending .rq or .sparql) that does not
+    exist is an error, not a query; a text too long to be a file name is just text."""
+    one_line = "\n" not in arg and "\r" not in arg
+    if one_line and arg.strip():
+        path = Path(arg)
+        try:
+            exists = path.is_file()
+        except (OSError, ValueError):  # too long for a file name, or a NUL byte: not a file
+            exists = False
+        if exists:
+            return read_text(path), str(path)
+        if path.suffix.lower() in QUERY_SUFFIXES and " " not in arg:
+            raise BadInputError(f"{arg}: query file not found",
+                                hint="give the path of a .rq file, or the query text itself")
+    return arg, "query"

@@ -17,7 +17,9 @@ from smakg.kb.vocab import RDF_LANGSTRING, SPARQL_RESULTS, XSD_STRING
 
 RESULTS_NS = SPARQL_RESULTS
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "xml")
-GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+GRAPH_FORMATS = ("ttl", "nt", "jsonld", "rdfxml")
+TABLE_WIDTH = 60  # the widest a cell of the table format is by default; a cut cell ends with CUT
+CUT = "…"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -80,8 +82,31 @@ class Result:
         return self.triples.count("\n") if self.triples is not None else 1
 
 
-def render_table(result: Result, fmt: str) -> str:
-    """A SELECT or ASK result in ``fmt``: csv, tsv, json, xml (SPARQL 1.1) or table (for people)."""
+def fit(text: str, width: int | None) -> str:
+    """A cell of a table for people: on one line, and cut to ``width`` characters with a mark when longer (no cut
+    when ``width`` is None or 0).
+
+    >>> fit("spinal muscular atrophy", 10), fit("a\\nb", None)
+    ('spinal mu…', 'a b')
+    """
+    text = " ".join(text.split()) if any(c in text for c in "\n\r\t") else text
+    if width and len(text) > width:
+        return text[:max(width - 1, 0)] + CUT
+    return text
+
+
+def table(header: list[str], rows: list[list[str]], width: int | None = TABLE_WIDTH) -> list[str]:
+    """Lines of a plain-text table: the header, a rule, and each row, cells cut to ``width`` (see ``fit``)."""
+    cells = [[fit(c, width) for c in row] for row in rows]
+    widths = [max([len(h)] + [len(row[i]) for row in cells]) for i, h in enumerate(header)]
+    line = " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()
+    body = [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    return [line, "-" * len(line), *body]
+
+
+def render_table(result: Result, fmt: str, *, width: int | None = TABLE_WIDTH) -> str:
+    """A SELECT or ASK result in ``fmt``: csv, tsv, json, xml (SPARQL 1.1) or table (for people, each cell cut at
+    ``width`` characters with a mark)."""
     if result.boolean is not None:
         return _boolean(result.boolean, fmt)
     rows = result.rows or []
@@ -111,12 +136,12 @@ def render_table(result: Result, fmt: str) -> str:
         out += ["</results>", "</sparql>"]
         return "\n".join(out) + "\n"
     if fmt == "table":
-        cells = [[_csv(r.get(v)) for v in names] for r in rows]
-        widths = [min(60, max([len(v)] + [len(c[i]) for c in cells])) for i, v in enumerate(names)]
-        line = " | ".join(v.ljust(w) for v, w in zip(names, widths, strict=True))
-        body = [" | ".join(c[:60].ljust(w) for c, w in zip(cs, widths, strict=True)) for cs in cells]
+        raw = [[_csv(r.get(v)) for v in names] for r in rows]
+        lines = table(names, raw, width)
         more = ", truncated" if result.truncated else ""
-        return "\n".join([line, "-" * len(line), *body, f"({len(rows)} rows{more})"]) + "\n"
+        cut = bool(width) and any(len(fit(c, None)) > (width or 0) for row in raw for c in row)
+        note = f"; {CUT} marks a cell cut at {width} characters (--width 0: no cut)" if cut else ""
+        return "\n".join([*lines, f"({len(rows)} rows{more}{note})"]) + "\n"
     raise ValueError(f"not a results format: {fmt}")
 
 

@@ -7,24 +7,30 @@ import traceback
 
 from smakg.errors import SmakgError
 from smakg.kb.turtle import to_ntriples
+from smakg.sparql.find import Index
+from smakg.sparql.find import render as render_matches
 from smakg.sparql.query import Engine, QueryError, RefusedQuery, graph_text, screen
 from smakg.sparql.results import render_table
 from smakg.web.conneg import GRAPH_FORMATS, TABLE_FORMATS
-from smakg.web.jobs import PageJob, QueryJob, Reply, Settings, problem
-from smakg.web.pages import describe, page_html, results_html
+from smakg.web.jobs import FindJob, PageJob, QueryJob, Reply, Settings, problem
+from smakg.web.pages import describe, find_html, page_html, results_html
 
 TRUNCATED = "Smakg-Truncated"
+FIND_LIMIT = 100  # the most matches one search answers with
 
 
 class Answerer:
     def __init__(self, data: bytes, settings: Settings) -> None:
         self.engine = Engine(data, settings.engine)
         self.settings = settings
+        self._index: Index | None = None
 
-    def answer(self, job: QueryJob | PageJob) -> Reply:
+    def answer(self, job: QueryJob | PageJob | FindJob) -> Reply:
         try:
             if isinstance(job, PageJob):
                 return self.page(job)
+            if isinstance(job, FindJob):
+                return self.find(job)
             return self.query(job)
         except RefusedQuery as exc:
             return problem(403, str(exc))
@@ -70,3 +76,15 @@ class Answerer:
             body = graph_text(to_ntriples(graph), job.format.name, context=self.settings.context)
         return Reply(200, job.format.content_type, body.encode("utf-8"), {}, f"{len(graph)} triples")
 
+    def find(self, job: FindJob) -> Reply:
+        if self._index is None:  # read the names once per worker, at the first search
+            self._index = Index(self.engine, self.settings.class_labels)
+        matches = self._index.search(job.text, limit=FIND_LIMIT + 1)
+        cut = len(matches) > FIND_LIMIT
+        matches = matches[:FIND_LIMIT]
+        if job.format.name == "html":
+            body = find_html(job.text, matches, cut)
+        else:
+            body = render_matches(matches, "json", text=job.text)
+        headers = {TRUNCATED: str(FIND_LIMIT)} if cut else {}
+        return Reply(200, job.format.content_type, body.encode("utf-8"), headers, f"{len(matches)} matches")

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Format:
-    name: str  # the short name the renderers use: json, xml, csv, tsv, html, ttl, nt, jsonld
+    name: str  # the short name the renderers use: json, xml, csv, tsv, html, ttl, nt, jsonld, rdfxml
     media_type: str
     aliases: tuple[str, ...] = ()
     charset: bool = True
+    params: tuple[str, ...] = ()  # more values of a format/output parameter that ask for it
 
     @property
     def content_type(self) -> str:
@@ -27,11 +28,15 @@ HTML = Format("html", "text/html")
 TURTLE = Format("ttl", "text/turtle", ("application/x-turtle",))
 NTRIPLES = Format("nt", "application/n-triples", ("text/plain",))
 JSONLD = Format("jsonld", "application/ld+json", ("application/json",))
+# RDF/XML: SPARQLWrapper's default for CONSTRUCT and DESCRIBE sends Accept: application/rdf+xml and format=xml.
+RDFXML = Format("rdfxml", "application/rdf+xml", params=("xml", "rdf+xml", "rdf/xml", "rdfxml"))
+DOCUMENT_JSON = Format("json", "application/json")  # plain JSON (the search results of /find)
 
 # What each kind of response offers, in the server's order of preference (the first wins a tie, so */* gives it).
 TABLE_FORMATS = (JSON, XML, CSV, TSV, HTML)
-GRAPH_FORMATS = (TURTLE, JSONLD, NTRIPLES)
-PAGE_FORMATS = (TURTLE, HTML, JSONLD, NTRIPLES)
+GRAPH_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
+PAGE_FORMATS = (TURTLE, HTML, JSONLD, NTRIPLES, RDFXML)
+FIND_FORMATS = (DOCUMENT_JSON, HTML)
 
 # Names a client may give in a ``format`` or ``output`` parameter (SPARQLWrapper and many web clients send one).
 PARAM_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "html": "html", "turtle": "ttl",
@@ -97,7 +102,7 @@ def choose(accept: str | None, offered: Sequence[Format], param: str | None = No
         wanted = param.strip().lower()
         name = PARAM_NAMES.get(wanted)
         for fmt in offered:
-            if fmt.name == name or fmt.media_type == wanted:
+            if fmt.name == name or fmt.media_type == wanted or wanted in fmt.params:
                 return fmt
     ranges = parse_accept(accept)
     scored = [(quality(ranges, f), -i, f) for i, f in enumerate(offered)]

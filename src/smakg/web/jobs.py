@@ -44,10 +44,19 @@ class PageJob:
 
 
 @dataclass(frozen=True)
+class FindJob:
+    """A search by name or identifier (``/find?q=...``), answered as JSON or an HTML page."""
+
+    text: str
+    format: Format
+
+
+@dataclass(frozen=True)
 class Settings:
     engine: str = "oxigraph"
     row_limit: int = 10_000
     context: dict[str, Any] | None = None  # the JSON-LD context for graph answers
+    class_labels: dict[str, str] | None = None  # class IRI -> its label in the vocabulary (the kinds of /find)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from rdflib.term import Node
 
 from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import ECO, ID, OA, SMAKG, compress_iri
+from smakg.sparql.find import Match
 from smakg.sparql.query import Engine
 from smakg.sparql.results import Term
 
@@ -214,7 +215,30 @@ STYLE = ("body{font:15px/1.45 system-ui,sans-serif;max-width:72em;margin:1em aut
 def document(title: str, body: str) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)} · smakg</title><style>{STYLE}</style></head>\n"
-            f'<body><nav><a href="/">smakg</a> · <a href="/sparql">SPARQL endpoint</a></nav>\n{body}\n</body></html>\n')
+            '<body><nav><a href="/">smakg</a> · <a href="/sparql">SPARQL endpoint</a> · <a href="/find">find</a>'
+            f'</nav>\n{body}\n</body></html>\n')
+
+
+def search_form(value: str = "") -> str:
+    """The search box of the landing page and of /find: a name, an alias or an identifier."""
+    return ('<form method="get" action="/find" class="find"><input type="search" name="q" size="40" '
+            f'value="{escape(value)}" placeholder="a name, alias or identifier: SMARD1, MONDO:0011436, HGNC:5542" '
+            'aria-label="find an entity"> <button type="submit">Find</button></form>')
+
+
+def find_html(text: str, matches: list[Match], cut: bool) -> str:
+    """The matches of a search as a page: each entity linked to its page (ours) or its IRI (imported terms)."""
+    rows = "".join(
+        f'<tr><td><a href="{escape(_href(m.iri))}">{escape(m.label)}</a></td>'
+        f'<td><code>{escape(m.curie or m.iri)}</code></td><td>{escape(m.kind)}</td><td>{escape(m.matched())}</td></tr>'
+        for m in matches)
+    if matches:
+        more = f" (the first {len(matches)})" if cut else ""
+        found = (f"<p>{len(matches)} {'match' if len(matches) == 1 else 'matches'}{more} for <q>{escape(text)}</q>"
+                 "</p><table><tr><th>Entity</th><th>IRI</th><th>Kind</th><th>Matched</th></tr>" + rows + "</table>")
+    else:
+        found = f"<p>Nothing matches <q>{escape(text)}</q>.</p>" if text else ""
+    return document(f"Find {text}" if text else "Find", "<h1>Find an entity</h1>" + search_form(text) + found)
 
 
 def results_html(variables: list[str], rows: list[dict[str, Term]], truncated: bool) -> str:

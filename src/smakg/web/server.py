@@ -3,8 +3,9 @@ library's threading HTTP server; queries run in worker processes (workers.py) so
 
 Routes: ``/sparql`` (and ``/``): a query by GET or POST (``query`` parameter, form body, or an
 ``application/sparql-query`` body); without a query, the service description. ``/id/...``: an entity as Turtle,
-JSON-LD, N-Triples or HTML by ``Accept``; ``/vocab``: the vocabulary, the same way. ``/health``: a JSON health
-check. Every answer carries CORS headers.
+JSON-LD, N-Triples, RDF/XML or HTML by ``Accept``; ``/vocab``: the vocabulary, the same way. ``/find?q=TEXT``:
+entities by name, alias or identifier, as JSON or an HTML page. ``/health``: a JSON health check. Every answer
+carries CORS headers.
 """
 
 from __future__ import annotations
@@ -20,19 +21,31 @@ from typing import Any, TextIO
 from urllib.parse import parse_qs, urlsplit
 
 from rdflib import Graph
+from rdflib.namespace import OWL, RDF, RDFS
 
 from smakg import __version__
 from smakg.errors import BadInputError
 from smakg.kb.turtle import to_ntriples
 from smakg.sparql.query import graph_text
-from smakg.web.conneg import GRAPH_FORMATS, HTML, JSONLD, NTRIPLES, PAGE_FORMATS, TABLE_FORMATS, TURTLE, choose
-from smakg.web.jobs import Config, PageJob, QueryJob, Reply, Settings, problem
-from smakg.web.pages import iri_for_path, vocabulary_html
+from smakg.web.conneg import (
+    FIND_FORMATS,
+    GRAPH_FORMATS,
+    HTML,
+    JSONLD,
+    NTRIPLES,
+    PAGE_FORMATS,
+    RDFXML,
+    TABLE_FORMATS,
+    TURTLE,
+    choose,
+)
+from smakg.web.jobs import Config, FindJob, PageJob, QueryJob, Reply, Settings, problem
+from smakg.web.pages import find_html, iri_for_path, vocabulary_html
 from smakg.web.service import description_graph, landing_page
 from smakg.web.workers import WorkerPool
 
 ENDPOINT_PATHS = ("/", "/sparql")
-DESCRIPTION_FORMATS = (TURTLE, HTML, JSONLD, NTRIPLES)
+DESCRIPTION_FORMATS = (TURTLE, HTML, JSONLD, NTRIPLES, RDFXML)
 UPDATE_WORDS = "INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY"
 
 
@@ -148,12 +161,15 @@ class Handler(BaseHTTPRequestHandler):
             return self._page(url.path, url.query)
         if url.path == "/vocab":
             return self._vocabulary(url.query)
+        if url.path == "/find":
+            return self._find(url.query)
         if url.path in ENDPOINT_PATHS:
             params, error = _params(url.query)
             if error:
                 return error, False
             return self._endpoint(params)
-        return problem(404, f"{url.path}: not found; the SPARQL endpoint is /sparql, entities are under /id/"), False
+        return problem(404, f"{url.path}: not found; the SPARQL endpoint is /sparql, entities are under /id/, "
+                            "/find?q=TEXT finds them by name"), False
 
     def _post(self) -> tuple[Reply, bool]:
         url = urlsplit(self.path)
@@ -237,6 +253,24 @@ class Handler(BaseHTTPRequestHandler):
             return problem(406, f"{path} is available as {offered}; the Accept header allows none"), True
         return self.server.pool.run(PageJob(iri, fmt)), True
 
+    def _find(self, query: str) -> tuple[Reply, bool]:
+        params, error = _params(query)
+        if error:
+            return error, False
+        fmt = choose(self.headers.get("Accept"), FIND_FORMATS, (params.get("format") or (None,))[0])
+        if fmt is None:
+            offered = ", ".join(f.media_type for f in FIND_FORMATS)
+            return problem(406, f"/find is available as {offered}; the Accept header allows none"), True
+        texts = params.get("q", [])
+        if len(texts) > 1:
+            return problem(400, "exactly one q parameter, please"), False
+        if not texts and fmt.name == "html":  # the empty search page
+            return Reply(200, fmt.content_type, find_html("", [], False).encode("utf-8"), note="find"), True
+        if not texts:
+            return problem(400, "/find needs a q parameter: a name, an alias or an identifier "
+                                "(/find?q=SMARD1, /find?q=MONDO:0011436)"), False
+        return self.server.pool.run(FindJob(texts[0], fmt)), True
+
     def _vocabulary(self, query: str) -> tuple[Reply, bool]:
         graph = self.server.vocabulary
         if graph is None:
@@ -293,7 +327,11 @@ def _update_refused() -> Reply:
 def serve(config: Config, data: bytes, origin: str, *, context: dict[str, Any] | None = None,
           vocabulary: Graph | None = None, out: TextIO = sys.stdout, ready: threading.Event | None = None) -> None:
     """Start the workers and the server; serve until interrupted (Ctrl-C or SIGTERM)."""
-    pool = WorkerPool(data, Settings(config.engine, config.row_limit, context), size=config.workers,
+    labels = None
+    if vocabulary is not None:  # the kinds /find names: each class's label in the vocabulary
+        labels = {str(c): str(label) for c in vocabulary.subjects(RDF.type, OWL.Class)
+                  for label in vocabulary.objects(c, RDFS.label)}
+    pool = WorkerPool(data, Settings(config.engine, config.row_limit, context, labels), size=config.workers,
                       time_limit=config.time_limit)
     pool.start()
     try:
@@ -311,7 +349,8 @@ def serve(config: Config, data: bytes, origin: str, *, context: dict[str, Any] |
     print(f"smakg serve: {pool.triples} triples from {origin}\n"
           f"  SPARQL endpoint {server.url}/sparql ({config.workers} {config.engine} workers, time limit "
           f"{config.time_limit:g} s, row limit {config.row_limit}, body limit {config.max_body} bytes)\n"
-          f"  entities at {server.url}/id/..., health at {server.url}/health; Ctrl-C stops", file=out, flush=True)
+          f"  entities at {server.url}/id/..., search at {server.url}/find?q=..., health at {server.url}/health; "
+          "Ctrl-C stops", file=out, flush=True)
     if ready is not None:
         ready.set()
     try:

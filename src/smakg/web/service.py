@@ -10,10 +10,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from smakg import __version__
-from smakg.kb.vocab import DATASET, FORMATS, SD, prefix_lines
+from smakg.kb.vocab import DATASET, FORMATS, SD
+from smakg.sparql.syntax import PREDEFINED
 from smakg.web.conneg import JSON
 from smakg.web.jobs import Config, QueryJob
-from smakg.web.pages import document
+from smakg.web.pages import document, search_form
 from smakg.web.workers import WorkerPool
 
 
@@ -27,8 +28,8 @@ class Endpoint(Protocol):
     def pool(self) -> WorkerPool: ...
 
 _RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                   "Turtle", "N-Triples", "JSON-LD")
-EXAMPLE = prefix_lines("smakg", "rdfs") + """
+                   "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
+EXAMPLE = """# smakg:, rdfs:, cond: and the other prefixes listed below are predefined
 SELECT ?gene ?condition WHERE {
   ?g smakg:isCausalGeneFor ?c ; rdfs:label ?gene .
   ?c rdfs:label ?condition .
@@ -64,8 +65,8 @@ def description_graph(base: str, server: Endpoint) -> Graph:
 def _listing(server: Endpoint) -> str:
     """Links to every condition and gene, from the graph itself (one query through the pool)."""
 
-    text = (prefix_lines("smakg", "rdfs", sep=" ") + " SELECT ?kind ?e ?label WHERE { VALUES ?kind "
-            "{ smakg:Condition smakg:Gene } ?e a ?kind ; rdfs:label ?label } ORDER BY ?kind ?label")
+    text = ("SELECT ?kind ?e ?label WHERE { VALUES ?kind { smakg:Condition smakg:Gene } ?e a ?kind ; rdfs:label "
+            "?label } ORDER BY ?kind ?label")  # the predefined prefixes
     reply = server.pool.run(QueryJob(text, JSON, None))
     if reply.status != 200:
         return ""
@@ -78,6 +79,15 @@ def _listing(server: Endpoint) -> str:
     return "".join(f"<h2>{kind}s</h2><ul>{''.join(links)}</ul>" for kind, links in items.items())
 
 
+def prefix_table() -> str:
+    """The predefined prefixes, each with its IRI, as an HTML table."""
+    rows = "".join(f"<tr><td><code>{escape(p)}:</code></td><td><code>{escape(ns)}</code></td></tr>"
+                   for p, ns in PREDEFINED.items())
+    return ("<h2 id=\"prefixes\">Predefined prefixes</h2><p>Every query may use these without a PREFIX line; a "
+            "query's own PREFIX line for the same name wins.</p>"
+            f"<table><tr><th>Prefix</th><th>IRI</th></tr>{rows}</table>")
+
+
 def landing_page(base: str, server: Endpoint) -> str:
 
     config = server.config
@@ -86,7 +96,10 @@ def landing_page(base: str, server: Endpoint) -> str:
             f"and returns at most {config.row_limit} rows. Service description: "
             '<a href="/sparql?format=ttl">Turtle</a>, <a href="/sparql?format=jsonld">JSON-LD</a>; '
             '<a href="/health">health</a>.</p>'
+            "<h2>Find an entity</h2>" + search_form() +
+            "<h2>Query</h2>"
             '<form method="get" action="/sparql"><textarea name="query" rows="8">'
-            f'{escape(EXAMPLE)}</textarea><br><button type="submit">Run</button></form>'
-            + _listing(server))
+            f'{escape(EXAMPLE)}</textarea><br><button type="submit">Run</button> '
+            '<a href="#prefixes">the predefined prefixes</a></form>'
+            + _listing(server) + prefix_table())
     return document("SPARQL endpoint", body)

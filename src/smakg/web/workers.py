@@ -3,8 +3,8 @@ and replaced while the others keep answering. Neither engine can cancel a runnin
 be stopped, so a process is the unit of cancellation.
 
 Each worker loads the graph once (N-Triples bytes from the parent), then answers jobs from a pipe: a query with the
-formats the client accepts, or an entity description. The parent never parses SPARQL; the worker screens every query
-(updates, SERVICE, FROM refused) before an engine sees it.
+formats the client accepts, an entity description, or a search by name. The parent never parses SPARQL; the worker
+screens every query (updates, SERVICE, FROM refused) before an engine sees it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
 
 from smakg.web.answer import Answerer
-from smakg.web.jobs import PageJob, QueryJob, Reply, Settings, problem
+from smakg.web.jobs import FindJob, PageJob, QueryJob, Reply, Settings, problem
 
 
 def _worker(conn: Connection, data: bytes, settings: Settings) -> None:
@@ -116,7 +116,7 @@ class WorkerPool:
 
         threading.Thread(target=start, daemon=True, name="smakg-respawn").start()
 
-    def run(self, job: QueryJob | PageJob) -> Reply:
+    def run(self, job: QueryJob | PageJob | FindJob) -> Reply:
         try:
             worker = self.idle.get(timeout=self.time_limit)
         except queue.Empty:
