@@ -623,6 +623,8 @@ CASES: list[Case] = [
       "smakg:check/claim-shape", V, None, None, None, "unknown property <http://www.w3.org/2004/02/skos/core#note>"),
     C("expand.claim-shape#literal-subject", Add(claim('"VAPB"', "smakg:locatedIn", "locus:hsa-chr11")),
       "smakg:check/claim-shape", V, None, None, None, "subject and predicate must be IRIs"),
+    C("expand.claim-shape#duplicate-claim", Add(ok_claim() + ok_claim()), "smakg:check/claim-shape", V, None, None,
+      None, "merge the two claims into one"),
     C("expand.no-blank-nodes", Add('gene:SMN1 rdfs:seeAlso [ rdfs:label "a blank node" ] .\n'),
       "smakg:check/no-blank-nodes", V, None, None, None, "blank node outside a smakg:Claim"),
 ]

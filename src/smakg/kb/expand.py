@@ -157,6 +157,11 @@ def _expand_claim(src: Graph, claim: Node, where: Location | None, result: Expan
     quote = quotes[0] if quotes else None
     ev_hash = digest(stmt, source, quote, prefixes[0] if prefixes else None, suffixes[0] if suffixes else None)
     ev, sel = EV[ev_hash], SEL[ev_hash]
+    if (ev, RDF.type, SMAKG.Evidence) in out:  # two claims would silently merge (and mix their qualifiers)
+        result.findings.append(Finding(
+            VIOLATION, f"claim at {where}" if where else str(claim), "another claim states the same fact from the "
+            "same source with the same quote: merge the two claims into one", CLAIM_SHAPE.name, location=where))
+        return
     out.add((stmt, SMAKG.evidence, ev))
     out.add((ev, RDF.type, SMAKG.Evidence))
     for each in sources:

@@ -172,9 +172,10 @@ class Curies:
     True
     """
 
-    def __init__(self, prefixes: Mapping[str, str]) -> None:
+    def __init__(self, prefixes: Mapping[str, str], *, record: bool = True) -> None:
         self.order = sorted(prefixes.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         self.used: dict[str, str] = {}
+        self.record = record
 
     def compress(self, iri: str, *, local: Callable[[str], object] | None = None) -> str | None:
         """The CURIE of ``iri``, or None when no namespace (with an acceptable local name) matches."""
@@ -182,12 +183,13 @@ class Curies:
             if iri.startswith(ns):
                 rest = iri[len(ns):]
                 if local is None or local(rest):
-                    self.used[prefix] = ns
+                    if self.record:
+                        self.used[prefix] = ns
                     return f"{prefix}:{rest}"
         return None
 
 
-_CURIES = Curies(PREFIXES)
+_CURIES = Curies(PREFIXES, record=False)  # shared (by server threads too): records nothing
 
 
 def compress_iri(iri: str) -> str | None:

@@ -1,4 +1,5 @@
-"""What the server hands a worker (a query or a page to make, with the settings) and what it gets back (a Reply).
+"""What the server hands a worker (a query or a page to make, with the settings) and what it gets back (a Reply),
+and how ``smakg serve`` runs (Config: address, workers, limits).
 
 >>> problem(404, "not found").status
 404
