@@ -789,7 +789,7 @@ KINDS += [
       (R(_QUAL + "smakg:course", "Node"),), qualified(SMAKG.course),
       put(SMAKG.course, lambda g, n, o: HP["0003593"])),
     K("onset-not-an-onset", "a feature's onset that is a mode of inheritance", (R(_QUAL + "smakg:onset", "Node"),),
-      qualified(SMAKG.onset), put(SMAKG.onset, lambda g, n, o: HP["0000007"])),
+      lambda g: claims(g, SMAKG.hasPhenotype), add(SMAKG.onset, lambda g, n: HP["0000007"])),
     K("as-of-as-printed-text", "an as-of date written as text ('August 2022')", (R(_QUAL + "smakg:asOf", "Or"),),
       qualified(SMAKG.asOf), put(SMAKG.asOf, lambda g, n, o: Literal("August 2022"))),
     K("two-as-of-dates", "two as-of dates on one evidence", (R(_QUAL + "smakg:asOf", "MaxCount"),),
