@@ -349,3 +349,29 @@ def test_progress_on_a_terminal_and_quiet_when_piped(tmp_path) -> None:
     piped = subprocess.run([sys.executable, "-m", "smakg", *args], capture_output=True, text=True, cwd=tmp_path,
                            env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert piped.returncode == 0 and piped.stdout == "true\n" and piped.stderr == ""
+
+
+# ---- a query nested so deeply that the engines' parsers crash (issue 11): refused before any parser sees it
+
+DEEP = "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_deeply_nested_query_is_bad_input_not_a_crash(engine: str) -> None:
+    """pyoxigraph segfaults on this query (exit 139 before the bound) and rdflib's parser overflows its stack."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "smakg", "query", DEEP, "--engine", engine, "--project", str(ROOT)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, (done.returncode, done.stderr[-300:])
+    assert "5000 opening brackets" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_bound_counts_brackets_a_string_cannot_hide() -> None:
+    from smakg.sparql.query import MAX_BRACKETS, bound_nesting
+
+    bound_nesting("SELECT * WHERE " + "{" * (MAX_BRACKETS // 2) + " ?s ?p ?o " + "}" * (MAX_BRACKETS // 2))
+    hidden = "SELECT * WHERE { FILTER('" + "}" * 10_000 + "') " + "{" * MAX_BRACKETS + " }"
+    with pytest.raises(QueryError, match="opening brackets"):
+        screen(hidden)

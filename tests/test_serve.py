@@ -606,3 +606,15 @@ def test_landing_page_has_search_and_the_prefixes(server: Running) -> None:
     assert example and "PREFIX" not in example.group(1)
     status, _, body = get(server, __import__("html").unescape(example.group(1)), "text/csv")
     assert status == 200 and "IGHMBP2" in body, "the landing page's example runs as shown"
+
+
+def test_a_deeply_nested_query_is_400_and_no_worker_dies(server: Running) -> None:
+    """Before the bound, each such request killed a worker (the engine segfaulted) and a few starved the pool."""
+    deep = "SELECT * WHERE " + "{" * 600 + " ?s ?p ?o " + "}" * 600
+    for _ in range(3):
+        status, _, body = get(server, deep)
+        assert status == 400 and "600 opening brackets" in body
+    status, _, _ = get(server, CAUSAL)
+    assert status == 200
+    health = json.loads(http(server.url + "/health")[2])
+    assert health["live_workers"] == 2 and health["status"] == "ok"

@@ -103,10 +103,34 @@ def check_query(text: str, *, source: str = "query") -> Checked:
 def screen(text: str, *, source: str = "query") -> Checked:
     """The cheap safety check: a query whose code (outside IRIs, strings and comments) cannot name SERVICE or FROM
     goes straight to the engine (whose query parser refuses updates); anything else gets the full parse of
-    ``check_query`` (~10-20 ms)."""
+    ``check_query`` (~10-20 ms). First of all, a query with more opening brackets than ``MAX_BRACKETS`` is refused
+    before any parser sees it (see ``bound_nesting``)."""
+    bound_nesting(text, source=source)
     if "\\" in text or _SUSPECT.search(_BLANK.sub(" ", text)):
         return check_query(text, source=source)
     return Checked(text, None, source)
+
+
+# Both engines' parsers recurse once per nesting level and a few thousand levels crash them (a segfault kills the
+# process: the CLI, or a server's worker). The total count of opening brackets bounds the nesting depth from above
+# whatever the text holds (a bracket inside a string counts too, so nothing can hide depth); real queries have a few
+# dozen, the 39 competency questions at most 23.
+MAX_BRACKETS = 500
+
+
+def bound_nesting(text: str, *, source: str = "query") -> None:
+    """Refuse a query with more than ``MAX_BRACKETS`` opening brackets ``{ ( [`` before any parser sees it.
+
+    >>> bound_nesting("SELECT * WHERE { ?s ?p ?o }")
+    >>> bound_nesting("{" * 5000)
+    Traceback (most recent call last):
+    ...
+    smakg.sparql.syntax.QueryError: query: 5000 opening brackets ({, ( or [), more than the 500 smakg accepts: ...
+    """
+    opens = text.count("{") + text.count("(") + text.count("[")
+    if opens > MAX_BRACKETS:
+        raise QueryError(f"{source}: {opens} opening brackets ({{, ( or [), more than the {MAX_BRACKETS} smakg "
+                         "accepts: so deep a nesting crashes SPARQL parsers; simplify the query")
 
 
 def oxigraph_store(graph: Graph) -> ox.Store:
