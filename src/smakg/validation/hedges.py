@@ -48,7 +48,6 @@ HEDGES = tuple(NEEDS)
 _PATTERN = re.compile(r"\b(" + "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in HEDGES) + r")\b",
                       re.IGNORECASE)
 _NEGATION = re.compile(r"\b(not|no|never|none|cannot|nor)\b|n't\b", re.IGNORECASE)
-RECORDING = (SMAKG.certainty, SMAKG.frequency, SMAKG.generality, SMAKG.severityContext)
 
 
 def hedges_in(quote: str) -> list[str]:

@@ -15,7 +15,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TextIO
 from urllib.parse import parse_qs, urlsplit
@@ -37,6 +37,7 @@ from smakg.web.conneg import (
     RDFXML,
     TABLE_FORMATS,
     TURTLE,
+    Format,
     choose,
 )
 from smakg.web.jobs import Config, FindJob, PageJob, QueryJob, Reply, Settings, problem
@@ -239,6 +240,15 @@ class Handler(BaseHTTPRequestHandler):
             return problem(406, f"nothing this endpoint writes fits Accept: {accept}; it writes {offered}"), True
         return self.server.pool.run(QueryJob(text, table, graph)), True
 
+    def _negotiate(self, formats: Sequence[Format], params: Mapping[str, list[str]],
+                   message: str) -> tuple[Format | None, Reply]:
+        """The format the Accept header (or a ``format`` parameter) asks for among ``formats``; when none fits, a
+        406 whose ``message`` names the formats offered (``{}``)."""
+        given = params.get("format")
+        fmt = choose(self.headers.get("Accept"), formats, given[0] if given else None)
+        offered = ", ".join(f.media_type for f in formats)
+        return fmt, problem(406, message.format(offered))
+
     def _page(self, path: str, query: str) -> tuple[Reply, bool]:
         iri = iri_for_path(path)
         if iri is None:
@@ -246,21 +256,19 @@ class Handler(BaseHTTPRequestHandler):
         params, error = _params(query)
         if error:
             return error, False
-        fmt_param = (params.get("format") or (None,))[0]
-        fmt = choose(self.headers.get("Accept"), PAGE_FORMATS, fmt_param)
+        fmt, refused = self._negotiate(PAGE_FORMATS, params, f"{path} is available as {{}}; the Accept header allows "
+                                       "none")
         if fmt is None:
-            offered = ", ".join(f.media_type for f in PAGE_FORMATS)
-            return problem(406, f"{path} is available as {offered}; the Accept header allows none"), True
+            return refused, True
         return self.server.pool.run(PageJob(iri, fmt)), True
 
     def _find(self, query: str) -> tuple[Reply, bool]:
         params, error = _params(query)
         if error:
             return error, False
-        fmt = choose(self.headers.get("Accept"), FIND_FORMATS, (params.get("format") or (None,))[0])
+        fmt, refused = self._negotiate(FIND_FORMATS, params, "/find is available as {}; the Accept header allows none")
         if fmt is None:
-            offered = ", ".join(f.media_type for f in FIND_FORMATS)
-            return problem(406, f"/find is available as {offered}; the Accept header allows none"), True
+            return refused, True
         texts = params.get("q", [])
         if len(texts) > 1:
             return problem(400, "exactly one q parameter, please"), False
@@ -278,10 +286,9 @@ class Handler(BaseHTTPRequestHandler):
         params, error = _params(query)
         if error:
             return error, False
-        fmt = choose(self.headers.get("Accept"), PAGE_FORMATS, (params.get("format") or (None,))[0])
+        fmt, refused = self._negotiate(PAGE_FORMATS, params, "/vocab is available as {}; the Accept header allows none")
         if fmt is None:
-            offered = ", ".join(f.media_type for f in PAGE_FORMATS)
-            return problem(406, f"/vocab is available as {offered}; the Accept header allows none"), True
+            return refused, True
         if fmt.name == "html":
             body = vocabulary_html(graph)
         else:
@@ -298,10 +305,10 @@ class Handler(BaseHTTPRequestHandler):
         return Reply(200, "application/json", (json.dumps(body, indent=1) + "\n").encode("utf-8"), note="health")
 
     def _description(self, fmt_param: str | None) -> Reply:
-        fmt = choose(self.headers.get("Accept"), DESCRIPTION_FORMATS, fmt_param)
+        fmt, refused = self._negotiate(DESCRIPTION_FORMATS, {"format": [fmt_param]} if fmt_param else {},
+                                       "the service description is available as {}")
         if fmt is None:
-            offered = ", ".join(f.media_type for f in DESCRIPTION_FORMATS)
-            return problem(406, f"the service description is available as {offered}")
+            return refused
         host = self.headers.get("Host") or self.server.url.removeprefix("http://")
         base = f"http://{host}"
         if fmt.name == "html":
