@@ -4,7 +4,10 @@ to a non-local address), and every test can find the project root and the shared
 from __future__ import annotations
 
 import os
+import socket
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,3 +79,46 @@ def exports(built) -> dict[str, str]:
     from smakg.project import Project
 
     return render_exports(built.graph, Project(ROOT))
+
+
+class Listener:
+    """A TCP listener on loopback that records every connection made to it (and the first bytes sent): the proof
+    that a query did or did not reach the network."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.sock.settimeout(0.05)
+        self.port: int = self.sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/sparql"
+        self.hits: list[bytes] = []
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            conn.settimeout(0.5)
+            try:
+                self.hits.append(conn.recv(1000))
+            except OSError:
+                self.hits.append(b"")
+            conn.close()
+
+    def close(self) -> None:
+        self._done.set()
+        self._thread.join(2)
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    """A loopback listener recording connections (see ``Listener``)."""
+    running = Listener()
+    yield running
+    running.close()

@@ -16,9 +16,9 @@ SRC = ROOT / "src" / "smakg"
 
 # The packages each part may import: the data flows kb -> validation -> report, kb -> export, kb -> sparql -> web,
 # and qa tests the validation; the basics (errors, files, findings, project, the version) are below every step.
-BASICS = {"smakg", "errors", "files", "findings", "project"}
+BASICS = {"smakg", "errors", "files", "findings", "project", "sandbox"}
 ALLOWED: dict[str, set[str]] = {
-    "smakg": set(), "errors": set(), "findings": set(), "files": {"errors"}, "project": {"errors"},
+    "smakg": set(), "errors": set(), "findings": set(), "files": {"errors"}, "project": {"errors"}, "sandbox": set(),
     "kb": BASICS,
     "validation": BASICS | {"kb"},
     "report": BASICS | {"kb"},

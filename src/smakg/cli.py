@@ -56,6 +56,10 @@ class _Group(TyperGroup):
         return command  # type: ignore[return-value]
 
 
+# True when smakg runs as its own program (``main``): only then may a command change the whole process, as ``query``
+# does when it gives up the network before it runs a query.
+_OWN_PROCESS = False
+
 app = typer.Typer(
     cls=_Group,
     help="smakg: build, validate and export the spinal muscular atrophy knowledge graph.",
@@ -412,11 +416,15 @@ def query(
 ) -> None:
     def body() -> int:
         from smakg.kb.jsonld_flat import read_context
+        from smakg.sandbox import deny_network
         from smakg.sparql.query import Engine, query_text, render, screen
 
         text, source = query_text(query_)
         checked = screen(text, source=source)
-        result = Engine(_load(project, data), engine).run(checked)
+        loaded = Engine(_load(project, data), engine)
+        if _OWN_PROCESS:  # the second guard: from here on this process can open no network socket (where possible);
+            deny_network()  # not when the command is called in someone else's process (a test's CliRunner)
+        result = loaded.run(checked)
         context = read_context(Project(project).context) if fmt_ == "jsonld" else None
         typer.echo(render(result, fmt_, context=context, width=width or None), nl=False)
         return EXIT_OK
@@ -610,6 +618,8 @@ def version() -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    global _OWN_PROCESS
+    _OWN_PROCESS = True
     try:
         app()
     except SystemExit as exc:

@@ -301,6 +301,7 @@ class Handler(BaseHTTPRequestHandler):
                 "triples": pool.triples, "engine": self.server.config.engine, "workers": pool.size,
                 "live_workers": pool.live,
                 "idle_workers": pool.idle.qsize(), "stopped_queries": pool.stopped_queries,
+                "workers_offline": pool.no_guard is None,
                 "uptime_s": round(time.time() - self.server.started, 1), "data": self.server.origin}
         return Reply(200, "application/json", (json.dumps(body, indent=1) + "\n").encode("utf-8"), note="health")
 
@@ -357,7 +358,10 @@ def serve(config: Config, data: bytes, origin: str, *, context: dict[str, Any] |
           f"  SPARQL endpoint {server.url}/sparql ({config.workers} {config.engine} workers, time limit "
           f"{config.time_limit:g} s, row limit {config.row_limit}, body limit {config.max_body} bytes)\n"
           f"  entities at {server.url}/id/..., search at {server.url}/find?q=..., health at {server.url}/health; "
-          "Ctrl-C stops", file=out, flush=True)
+          "Ctrl-C stops\n"
+          + ("  network: the query workers cannot open network sockets (seccomp)" if pool.no_guard is None else
+             f"  WARNING: the query workers keep network access ({pool.no_guard}); SERVICE is refused by the "
+             "query parser alone"), file=out, flush=True)
     if ready is not None:
         ready.set()
     try:

@@ -4,7 +4,8 @@ be stopped, so a process is the unit of cancellation.
 
 Each worker loads the graph once (N-Triples bytes from the parent), then answers jobs from a pipe: a query with the
 formats the client accepts, an entity description, or a search by name. The parent never parses SPARQL; the worker
-screens every query (updates, SERVICE, FROM refused) before an engine sees it.
+screens every query (updates, SERVICE, FROM refused) before an engine sees it, and a worker gives up the network
+when it starts (``smakg.sandbox``), so a query that got past the screen could still reach nothing.
 """
 
 from __future__ import annotations
@@ -17,14 +18,16 @@ import time
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
 
+from smakg.sandbox import deny_network
 from smakg.web.answer import Answerer
 from smakg.web.jobs import FindJob, PageJob, QueryJob, Reply, Settings, problem
 
 
 def _worker(conn: Connection, data: bytes, settings: Settings) -> None:
-    """A worker process: load the graph, signal ready, answer jobs until the pipe closes."""
+    """A worker process: give up the network, load the graph, signal ready, answer jobs until the pipe closes."""
+    no_guard = deny_network()  # before anything else: from here on this process can open no network socket
     answerer = Answerer(data, settings)
-    conn.send(("ready", len(answerer.engine)))
+    conn.send(("ready", len(answerer.engine), no_guard))
     while True:
         try:
             job = conn.recv()
@@ -39,13 +42,14 @@ class Worker:
         self.process = ctx.Process(target=_worker, args=(child, data, settings), daemon=True, name="smakg-worker")
         self.process.start()
         child.close()
+        self.no_guard: str | None = None
 
     def wait_ready(self, timeout: float) -> int:
         if not self.conn.poll(timeout):
             self.kill()
             raise RuntimeError(f"a query worker did not start within {timeout:.0f} s")
-        triples: int  # the worker sends ("ready", the number of triples it loaded)
-        tag, triples = self.conn.recv()
+        triples: int  # the worker sends ("ready", the number of triples it loaded, why it kept the network or None)
+        tag, triples, self.no_guard = self.conn.recv()
         assert tag == "ready"
         return triples
 
@@ -69,6 +73,7 @@ class WorkerPool:
         self.idle: queue.Queue[Worker] = queue.Queue()
         self.triples = 0
         self.stopped_queries = 0
+        self.no_guard: str | None = None  # why the workers keep network access, or None: they have none
         self._closed = False
         self._lock = threading.Lock()
         self._all: set[Worker] = set()
@@ -83,6 +88,7 @@ class WorkerPool:
         workers = [self._spawn() for _ in range(self.size)]
         for worker in workers:
             self.triples = worker.wait_ready(self.start_timeout)
+            self.no_guard = worker.no_guard
             self.idle.put(worker)
 
     def _spawn(self) -> Worker:
