@@ -14,7 +14,15 @@ import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from smakg import __version__
-from smakg.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_VIOLATIONS, BadInputError, SmakgError
+from smakg.errors import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    BadInputError,
+    SmakgError,
+)
 from smakg.project import Project
 
 if TYPE_CHECKING:
@@ -127,8 +135,8 @@ def _run(fn: Callable[[], int]) -> None:
         raise typer.Exit(exc.exit_code) from None
     except typer.Exit:
         raise
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt:  # main() says so in one line
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as exc:  # an internal error: one paragraph, no traceback unless asked for
         if os.environ.get("SMAKG_DEBUG"):
             raise
@@ -183,8 +191,8 @@ def build(
     """
 
     def body() -> int:
-        from smakg.export.registry import read_export_inputs, render_exports
-        from smakg.files import write_all
+        from smakg.export.registry import EXPORTS, read_export_inputs, render_exports
+        from smakg.files import write_release
         from smakg.kb.build import build_graph
         from smakg.report.text import summary, to_text
         from smakg.validation.run import validate_built
@@ -213,7 +221,7 @@ def build(
             _err(f"nothing written to {target}/: fix the violations above" + (" and warnings" if strict else ""))
             return EXIT_VIOLATIONS
         _progress(f"writing the release into {target}/…")
-        written = write_all(render_exports(built.graph, proj, inputs), target)
+        written = write_release(render_exports(built.graph, proj, inputs), target, known=set(EXPORTS))
         checked = ", ".join(f"{k} {v}" for k, v in sorted(outcome.checked.items()))
         typer.echo(f"built {len(built.graph)} triples from {len(built.files)} files ({built.claims} claims)"
                    + (f"; checked: {checked}" if checked else ""))
@@ -624,4 +632,6 @@ def main() -> None:
         app()
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (EXIT_BAD_INPUT if exc.code else EXIT_OK)
+        if code == EXIT_INTERRUPTED:  # Ctrl-C, in a command's body or in typer's own code around it
+            _err("smakg: interrupted")
         sys.exit(code)

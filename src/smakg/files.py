@@ -4,8 +4,14 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import shutil
+import signal
+import sys
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from smakg.errors import BadInputError
@@ -58,5 +64,158 @@ def write_all(outputs: dict[str, str], out_dir: Path) -> list[Path]:
 
 
 def write_one(text: str, path: Path) -> Path:
-    """Atomically write one file."""
+    """Atomically write one file; a symbolic link stays a link, its target gets the new text."""
+    if path.is_symlink():
+        path = path.resolve()
     return write_all({path.name: text}, path.parent)[0]
+
+
+# ---- releases: a folder replaced in one step ------------------------------------------------------------------
+
+_NEW, _OLD = ".new-", ".old-"  # siblings of a release folder while it is being replaced: .dist.new-XXXX
+
+
+def _siblings(out_dir: Path, marker: str) -> list[Path]:
+    prefix = f".{out_dir.name}{marker}"
+    try:
+        return sorted(p for p in out_dir.parent.iterdir() if p.name.startswith(prefix))
+    except OSError:
+        return []
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: a file system or kernel without the exchange
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@contextlib.contextmanager
+def _held_interrupts() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM for the few system calls that switch releases; raise KeyboardInterrupt after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {sig: signal.signal(sig, lambda num, _frame: caught.append(num))
+                for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def clean_release_leftovers(out_dir: Path) -> list[Path]:
+    """Remove what an interrupted or killed release switch left beside ``out_dir`` (its .new- and .old- siblings)
+    and the temporary files an older smakg left inside it; put a release back that a switch on a system without the
+    one-step exchange left only under its .old- name. Returns what was removed."""
+    removed: list[Path] = []
+    olds = _siblings(out_dir, _OLD)
+    if not out_dir.exists() and olds:
+        os.replace(olds[-1], out_dir)  # the one case of the two-step switch: the old release goes back
+        olds = olds[:-1]
+    for path in _siblings(out_dir, _NEW) + olds:
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    if out_dir.is_dir():
+        for path in sorted(out_dir.glob(".*.tmp")):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def write_release(outputs: dict[str, str], out_dir: Path, *, known: set[str] | None = None) -> list[Path]:
+    """Replace the folder ``out_dir`` by a folder holding exactly ``outputs``, in one step: the new release is
+    written into a sibling folder, synced to disk, and swapped with the old one by a single rename, so a reader (or
+    an interrupted build) sees the old release or the new one, never a mix. What an earlier interrupted build left
+    is removed first.
+
+    ``known`` names the files a release may hold (default: those of ``outputs``): a folder holding anything else is
+    refused rather than replaced, so ``--out`` can never swap away a folder of someone else's files."""
+    allowed = set(outputs) | (known or set())
+    with _parent_locked(out_dir):
+        return _write_release(outputs, out_dir, allowed)
+
+
+@contextlib.contextmanager
+def _parent_locked(out_dir: Path) -> Iterator[None]:
+    """One release switch at a time per parent folder (an advisory lock on the folder itself, where the system
+    has flock), so one build's cleanup never removes another's folder in the making."""
+    try:
+        import fcntl
+    except ImportError:  # not on Windows
+        yield
+        return
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir.parent, os.O_RDONLY)
+    except OSError as exc:
+        raise BadInputError(f"{out_dir}: cannot create the output directory ({exc.strerror})",
+                            hint="choose a writable --out directory") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _write_release(outputs: dict[str, str], out_dir: Path, allowed: set[str]) -> list[Path]:
+    try:
+        clean_release_leftovers(out_dir)
+        if out_dir.exists():
+            if not out_dir.is_dir():
+                raise BadInputError(f"{out_dir}: cannot create the output directory (a file has that name)",
+                                    hint="choose another --out")
+            foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in allowed)
+            if foreign:
+                shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+                raise BadInputError(f"{out_dir}: holds files that are not part of a release ({shown}); smakg "
+                                    "replaces the whole folder", hint="choose an empty or new --out folder, or move "
+                                    "those files elsewhere")
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{_NEW}", dir=out_dir.parent))
+        retired = staging.with_name(staging.name.replace(_NEW, _OLD, 1))  # where the old release goes
+    except OSError as exc:
+        raise BadInputError(f"{out_dir}: cannot prepare the release folder ({exc.strerror})",
+                            hint="make the parent folder writable or choose another --out") from None
+    try:
+        for name, text in sorted(outputs.items()):
+            with open(staging / name, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(staging / name, 0o644)
+        os.chmod(staging, 0o755)
+        with _held_interrupts():
+            if not out_dir.exists():
+                os.rename(staging, out_dir)
+            elif _exchange(staging, out_dir):
+                os.rename(staging, retired)
+            else:  # two renames; clean_release_leftovers puts the old release back if only the first happened
+                os.rename(out_dir, retired)
+                os.rename(staging, out_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)  # the new release not switched in, or the old one swapped out
+        if out_dir.is_dir():
+            shutil.rmtree(retired, ignore_errors=True)
+        elif retired.is_dir():  # the two-step switch failed half-way: the old release goes back
+            os.replace(retired, out_dir)
+        if isinstance(exc, OSError):
+            raise BadInputError(f"{out_dir}: cannot write the release ({exc.strerror})",
+                                hint="free some disk space or choose another --out") from None
+        raise
+    return [out_dir / name for name in sorted(outputs)]
