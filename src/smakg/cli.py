@@ -1,5 +1,6 @@
 """The smakg command line: a thin typer layer over the library. Exit codes: 0 conforms, 1 violations,
-2 bad input (missing file, parse error, unknown option), 3 internal error."""
+2 bad input (missing file, parse error, unknown option), 3 internal error; smakg publish adds 4 (the store failed)
+and 5 (the store's triple count differs from the release's)."""
 
 from __future__ import annotations
 
@@ -500,25 +501,46 @@ def serve(
     max_body: Annotated[int, typer.Option("--max-body", min=1, help="Largest POST body in bytes (413 above).")]
     = 256 * 1024,
     data: DataOpt = None,
+    store: Annotated[Path | None, typer.Option("--store", metavar="DIR", help="Serve from a pyoxigraph store on "
+                                               "disk in DIR (for graphs larger than memory): bulk-loaded once, "
+                                               "reused while the release is unchanged, reloaded when it changes.")
+                     ] = None,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Serve the graph read-only over the SPARQL 1.1 Protocol, with entity pages under /id/ and /health.
 
-    Example:  smakg serve --port 8000   then   curl 'http://127.0.0.1:8000/id/condition/smard1'
+    Examples:  smakg serve --port 8000   then   curl 'http://127.0.0.1:8000/id/condition/smard1'
+
+               smakg serve --store /var/lib/smakg/store
     """
 
     def body() -> int:
         from smakg.kb.jsonld_flat import read_context
-        from smakg.sparql.dataset import load_data
+        from smakg.sparql.dataset import dump_or_data, load_data
         from smakg.sparql.query import ENGINES
         from smakg.web.jobs import Config
         from smakg.web.server import serve as run_server
 
         if engine not in ENGINES:
             raise BadInputError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
+        if store is not None and engine != "oxigraph":
+            raise BadInputError(f"--store is read by the oxigraph engine, not {engine}",
+                                hint="drop --engine, or drop --store")
         proj = Project(project)
-        loaded = load_data(proj, data=data, progress=lambda: _progress(
-            "building the graph in memory (no up-to-date dist/smakg.nt)…"))
+        building = "building the graph in memory (no up-to-date dist/smakg.nt)…"
+        on_disk = None
+        graph: bytes | Path
+        if store is not None:
+            from smakg.sparql.store import prepare
+
+            source, origin = dump_or_data(proj, data=data, progress=lambda: _progress(building))
+            on_disk = prepare(store, source, origin=origin, progress=_progress)
+            graph = on_disk.path
+            origin = f"{on_disk.path} ({'reused' if on_disk.reused else 'loaded'}; release {origin}, SHA-256 " \
+                     f"{on_disk.sha256[:12]}…)"
+        else:
+            loaded = load_data(proj, data=data, progress=lambda: _progress(building))
+            graph, origin = loaded.ntriples, loaded.origin
         context = read_context(proj.context)["@context"] if proj.context.exists() else None
         config = Config(host, port, workers, time_limit, row_limit, max_body, engine)
         vocabulary = None
@@ -527,8 +549,68 @@ def serve(
 
             vocabulary = load_files([proj.vocabulary]).graph
         _progress(f"starting {workers} query {'worker' if workers == 1 else 'workers'}…")
-        run_server(config, loaded.ntriples, loaded.origin, context={"@context": context} if context else None,
-                   vocabulary=vocabulary)
+        try:
+            run_server(config, graph, origin, context={"@context": context} if context else None,
+                       vocabulary=vocabulary)
+        finally:
+            if on_disk is not None:
+                on_disk.release()
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command()
+def publish(
+    endpoint: Annotated[str, typer.Option("--endpoint", metavar="URL", help="The store's base URL; its query, "
+                                          "update and Graph Store Protocol URLs are URL/query, URL/update and "
+                                          "URL/store (Oxigraph's layout) unless given below.")],
+    query_url: Annotated[str | None, typer.Option("--query-url", metavar="URL", help="SPARQL query endpoint "
+                                                  "(Virtuoso: http://HOST:8890/sparql).")] = None,
+    update_url: Annotated[str | None, typer.Option("--update-url", metavar="URL", help="SPARQL update endpoint "
+                                                   "(Virtuoso: http://HOST:8890/sparql).")] = None,
+    store_url: Annotated[str | None, typer.Option("--store-url", metavar="URL", help="Graph Store Protocol "
+                                                  "endpoint (Virtuoso: http://HOST:8890/sparql-graph-crud).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for the store in "
+                                           "any one network operation (connect, send a chunk, read an answer).")
+                       ] = 60.0,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the release and print the steps; connect to "
+                                          "nothing.")] = False,
+    dist: Annotated[Path | None, typer.Option("--dist", metavar="DIR", help="The built release (default: dist/ "
+                                              "of the project).")] = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Publish the built release into a SPARQL store: PUT dist/smakg.nt into the named graph of its version
+    (https://w3id.org/smakg/graph/VERSION, Graph Store Protocol), check the store's triple count against
+    void.ttl, and only then COPY it to https://w3id.org/smakg/graph/current, the graph readers query. Re-running
+    is harmless. Credentials (HTTP basic) come from SMAKG_STORE_USER and SMAKG_STORE_PASSWORD only.
+
+    Exit 0 published; 2 bad input or a refusal (no release, wrong URL, connection refused, HTTP 4xx); 4 the store
+    failed (HTTP 5xx, time-out, connection lost); 5 the store's count differs from void.ttl. On 2, 4 and 5 the
+    previous release stays current. Examples:
+
+        smakg publish --endpoint http://127.0.0.1:7878 --dry-run
+
+        smakg publish --endpoint http://127.0.0.1:8890 --query-url http://127.0.0.1:8890/sparql
+        --update-url http://127.0.0.1:8890/sparql --store-url http://127.0.0.1:8890/sparql-graph-crud
+    """
+
+    def body() -> int:
+        from smakg.web.publish import Target, plan, read_release
+        from smakg.web.publish import publish as publish_release
+
+        target = Target.of(endpoint, query_url=query_url, update_url=update_url, store_url=store_url,
+                           timeout=timeout)
+        release = read_release(dist if dist is not None else Project(project).dist)
+        if dry_run:
+            typer.echo("dry run: nothing is sent; publish would do:")
+            for line in plan(release, target):
+                typer.echo(f"  {line}")
+            return EXIT_OK
+        done = publish_release(release, target, progress=_progress)
+        typer.echo(f"published release {release.version} ({done.triples} triples, checked against void.ttl) into "
+                   f"<{release.graph}> and made it current in <{done.current_graph}>: upload "
+                   f"{done.upload_seconds:.2f} s, total {done.seconds:.2f} s")
         return EXIT_OK
 
     _run(body)

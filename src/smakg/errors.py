@@ -6,6 +6,8 @@ EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 3
+EXIT_STORE_FAILED = 4  # smakg publish: the store failed (HTTP 5xx, time-out, connection lost mid-way)
+EXIT_COUNT_MISMATCH = 5  # smakg publish: the store holds another number of triples than the release
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 
@@ -33,3 +35,15 @@ class DataError(SmakgError):
     """The data is wrong in a way that stops the build before validation can report it: exit 1."""
 
     exit_code = EXIT_VIOLATIONS
+
+
+class StoreFailedError(SmakgError):
+    """A SPARQL store failed while taking a release (HTTP 5xx, a time-out, the connection lost): exit 4."""
+
+    exit_code = EXIT_STORE_FAILED
+
+
+class CountMismatchError(SmakgError):
+    """The store holds another number of triples for a release than its void.ttl states: exit 5."""
+
+    exit_code = EXIT_COUNT_MISMATCH

@@ -1,5 +1,6 @@
 """The graph that queries and the endpoint run over, as N-Triples: a given dump, ``dist/smakg.nt`` when it is newer
-than every curated file, or a fresh in-process build (no validation) otherwise."""
+than every curated file, or a fresh in-process build (no validation) otherwise; for a store on disk
+(``sparql.store``), the file itself when there is one."""
 
 from __future__ import annotations
 
@@ -26,6 +27,29 @@ def curated_mtime(project: Project) -> float:
     return max((p.stat().st_mtime for p in files), default=0.0)
 
 
+def current_dump(project: Project, dist: Path | None = None) -> Path | None:
+    """``dist/smakg.nt`` when it is newer than every curated file (so it is the graph a build would make)."""
+    dump = (dist or project.dist) / "smakg.nt"
+    if dump.is_file() and dump.stat().st_size and dump.stat().st_mtime >= curated_mtime(project):
+        return dump
+    return None
+
+
+def dump_or_data(project: Project, *, data: Path | None = None,
+                 progress: Callable[[], None] | None = None) -> tuple[Path | bytes, str]:
+    """The graph as an N-Triples file to read straight from disk when there is one (a given .nt dump, or an
+    up-to-date dist/smakg.nt), else as the bytes ``load_data`` makes; and where it came from."""
+    if data is not None and data.suffix == ".nt" and data.is_file():
+        return data, str(data)
+    if data is None:
+        project.check()
+        dump = current_dump(project)
+        if dump is not None:
+            return dump, f"{dump} (up to date)"
+    loaded = load_data(project, data=data, progress=progress)
+    return loaded.ntriples, loaded.origin
+
+
 def load_data(project: Project, *, data: Path | None = None, dist: Path | None = None,
               progress: Callable[[], None] | None = None) -> Data:
     """N-Triples of the graph to query (see the module docstring); ``progress`` is called before a fresh build."""
@@ -38,8 +62,8 @@ def load_data(project: Project, *, data: Path | None = None, dist: Path | None =
             raise BadInputError(f"{data}: the file holds no triples")
         return Data(to_ntriples(loaded.graph).encode("utf-8"), str(data))
     project.check()
-    dump = (dist or project.dist) / "smakg.nt"
-    if dump.is_file() and dump.stat().st_size and dump.stat().st_mtime >= curated_mtime(project):
+    dump = current_dump(project, dist)
+    if dump is not None:
         return Data(dump.read_bytes(), f"{dump} (up to date)")
     if progress is not None:
         progress()

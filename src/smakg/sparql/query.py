@@ -310,15 +310,23 @@ def rdf_xml(graph: Graph) -> str:
 
 
 class Engine:
-    """One engine loaded with a graph given as N-Triples, ready for many queries."""
+    """One engine loaded with a graph given as N-Triples, ready for many queries; or, given the directory of a
+    pyoxigraph store on disk (``sparql.store``), that store opened read-only (several processes may share it)."""
 
-    def __init__(self, ntriples: bytes, name: str = "oxigraph") -> None:
+    def __init__(self, ntriples: bytes | Path, name: str = "oxigraph") -> None:
         if name not in ENGINES:
             raise BadInputError(f"unknown engine {name!r}: choose one of {', '.join(ENGINES)}")
         self.name = name
         self.graph: Graph | None = None
         self.store: ox.Store | None = None
-        if name == "oxigraph":
+        if isinstance(ntriples, Path):
+            if name != "oxigraph":
+                raise BadInputError(f"a store on disk is read by the oxigraph engine, not {name}")
+            try:
+                self.store = ox.Store.read_only(str(ntriples))
+            except OSError as exc:
+                raise BadInputError(f"{ntriples}: cannot open the store read-only ({exc})") from None
+        elif name == "oxigraph":
             self.store = ox.Store()
             self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
         else:

@@ -4,6 +4,7 @@ negotiated format. Runs inside a worker process (see workers.py); plain function
 from __future__ import annotations
 
 import traceback
+from pathlib import Path
 
 from smakg.errors import SmakgError
 from smakg.kb.turtle import to_ntriples
@@ -20,7 +21,7 @@ FIND_LIMIT = 100  # the most matches one search answers with
 
 
 class Answerer:
-    def __init__(self, data: bytes, settings: Settings) -> None:
+    def __init__(self, data: bytes | Path, settings: Settings) -> None:
         self.engine = Engine(data, settings.engine)
         self.settings = settings
         self._index: Index | None = None

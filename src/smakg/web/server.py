@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import parse_qs, urlsplit
 
@@ -332,7 +333,7 @@ def _update_refused() -> Reply:
     return problem(403, f"updates are refused: this endpoint is read-only ({UPDATE_WORDS} are never run)")
 
 
-def serve(config: Config, data: bytes, origin: str, *, context: dict[str, Any] | None = None,
+def serve(config: Config, data: bytes | Path, origin: str, *, context: dict[str, Any] | None = None,
           vocabulary: Graph | None = None, out: TextIO = sys.stdout, ready: threading.Event | None = None) -> None:
     """Start the workers and the server; serve until interrupted (Ctrl-C or SIGTERM)."""
     labels = None

@@ -2,7 +2,8 @@
 and replaced while the others keep answering. Neither engine can cancel a running query, and a Python thread cannot
 be stopped, so a process is the unit of cancellation.
 
-Each worker loads the graph once (N-Triples bytes from the parent), then answers jobs from a pipe: a query with the
+Each worker loads the graph once (N-Triples bytes from the parent), or opens a store on disk read-only (its folder
+from the parent, ``smakg serve --store``), then answers jobs from a pipe: a query with the
 formats the client accepts, an entity description, or a search by name. The parent never parses SPARQL; the worker
 screens every query (updates, SERVICE, FROM refused) before an engine sees it, and a worker gives up the network
 when it starts (``smakg.sandbox``), so a query that got past the screen could still reach nothing.
@@ -17,13 +18,14 @@ import threading
 import time
 from multiprocessing.connection import Connection
 from multiprocessing.context import SpawnContext
+from pathlib import Path
 
 from smakg.sandbox import deny_network
 from smakg.web.answer import Answerer
 from smakg.web.jobs import FindJob, PageJob, QueryJob, Reply, Settings, problem
 
 
-def _worker(conn: Connection, data: bytes, settings: Settings) -> None:
+def _worker(conn: Connection, data: bytes | Path, settings: Settings) -> None:
     """A worker process: give up the network, load the graph, signal ready, answer jobs until the pipe closes."""
     no_guard = deny_network()  # before anything else: from here on this process can open no network socket
     answerer = Answerer(data, settings)
@@ -37,7 +39,7 @@ def _worker(conn: Connection, data: bytes, settings: Settings) -> None:
 
 
 class Worker:
-    def __init__(self, ctx: SpawnContext, data: bytes, settings: Settings) -> None:
+    def __init__(self, ctx: SpawnContext, data: bytes | Path, settings: Settings) -> None:
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_worker, args=(child, data, settings), daemon=True, name="smakg-worker")
         self.process.start()
@@ -62,7 +64,7 @@ class Worker:
 class WorkerPool:
     """A fixed number of worker processes; ``run`` hands a job to an idle one and waits at most ``time_limit``."""
 
-    def __init__(self, data: bytes, settings: Settings, *, size: int = 2, time_limit: float = 5.0,
+    def __init__(self, data: bytes | Path, settings: Settings, *, size: int = 2, time_limit: float = 5.0,
                  start_timeout: float = 60.0) -> None:
         self.data = data
         self.settings = settings
