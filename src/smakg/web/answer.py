@@ -19,6 +19,7 @@ from smakg.web.site import Site
 
 TRUNCATED = "Smakg-Truncated"
 FIND_LIMIT = 100  # the most matches one search answers with
+FILE_CACHE = 2000  # site files a worker keeps once rendered (the whole site is about 1,000 files, a few MB)
 
 
 class Answerer:
@@ -27,6 +28,7 @@ class Answerer:
         self.settings = settings
         self._index: Index | None = None
         self._site: Site | None = None
+        self._files: dict[str, tuple[str, bytes]] = {}  # rendered site files (the graph never changes in a worker)
 
     def answer(self, job: QueryJob | PageJob | FindJob | SiteJob) -> Reply:
         try:
@@ -60,9 +62,11 @@ class Answerer:
         """A file of the site (see web.site), the same bytes ``smakg site`` writes."""
         if self._site is None:  # built once per worker, at the first page
             self._site = Site(self.engine, self.settings.site)
-        rendered = self._site.render(job.path)
+        rendered = self._files.get(job.path) or self._site.render(job.path)
         if rendered is None:
             return problem(404, f"/{job.path}: no such page on this site")
+        if len(self._files) < FILE_CACHE:
+            self._files[job.path] = rendered
         media, body = rendered
         return Reply(200, media, body, {}, f"site {len(body)}B")
 

@@ -68,7 +68,8 @@ def document(title: str, body: str, *, root: str = "", scripts: tuple[str, ...] 
             f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f"<title>{esc(title)} · smakg</title>"
-            f'<link rel="stylesheet" href="{esc(root)}static/site.css">{tags}</head>\n'
+            f'<link rel="stylesheet" href="{esc(root)}static/site.css">'
+            f'<link rel="icon" href="{esc(root)}static/favicon.svg" type="image/svg+xml">{tags}</head>\n'
             f'<body><header><nav aria-label="site"><a href="{esc(root)}index.html">smakg</a> · '
             f'<a href="{esc(root)}index.html#search">search</a> · <a href="{esc(root)}index.html#conditions">'
             f'conditions</a> · <a href="{esc(root)}index.html#genes">genes</a> · <a href="{esc(root)}vocab.html">'

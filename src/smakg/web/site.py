@@ -37,7 +37,7 @@ HTML = "text/html; charset=utf-8"
 MEDIA = {".html": HTML, ".svg": "image/svg+xml", ".ttl": "text/turtle; charset=utf-8",
          ".jsonld": "application/ld+json", ".json": "application/json", ".css": "text/css; charset=utf-8",
          ".js": "text/javascript; charset=utf-8"}
-STATIC = ("static/site.css", "static/search.js")
+STATIC = ("static/favicon.svg", "static/search.js", "static/site.css")
 TERM_SPACES = (str(HP), str(GO), str(SO))  # imported terms that get a page: HPO, GO, SO (with their labels)
 _LIST_KINDS = ((SMAKG.Condition, "conditions", "Conditions"), (SMAKG.Gene, "genes", "Genes"),
                (SMAKG.ChromosomeLocus, "loci", "Chromosome loci"), (SMAKG.Phenotype, "phenotypes", "Phenotypes"),

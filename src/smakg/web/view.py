@@ -13,7 +13,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 from rdflib.term import Node
 
 from smakg.kb.terms import sorted_terms
-from smakg.kb.vocab import ECO, HP_PHENOTYPIC_ABNORMALITY, OA, OBOINOWL, SMAKG, compress_iri
+from smakg.kb.vocab import DERIVED_KINDS, ECO, HP_PHENOTYPIC_ABNORMALITY, ID, OA, OBOINOWL, SMAKG, compress_iri
 from smakg.sparql.query import Engine
 from smakg.web.pages import describe
 
@@ -38,7 +38,8 @@ def page_graph(engine: Engine, iri: str) -> Graph:
     graph = describe(engine, iri)
     if len(graph) == 0:
         return graph
-    neighbours = {t for s, _, o in graph for t in (s, o) if isinstance(t, URIRef)}
+    derived = tuple(ID + kind + "/" for kind in DERIVED_KINDS)  # statements and their parts: described already
+    neighbours = {t for s, _, o in graph for t in (s, o) if isinstance(t, URIRef) and not str(t).startswith(derived)}
     todo: list[Node] = list(neighbours)
     seen: set[Node] = set()
     while todo:
