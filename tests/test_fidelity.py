@@ -218,12 +218,15 @@ def test_void_counts_the_negated_statements(exports: dict[str, str]) -> None:
 def test_entity_page_shows_not_qualifiers_and_curator_inference(built) -> None:
     from smakg.kb.turtle import to_ntriples
     from smakg.sparql.query import Engine
-    from smakg.web.pages import describe, page_html
+    from smakg.web.jobs import SiteInputs
+    from smakg.web.site import Site
 
     engine = Engine(to_ntriples(built.graph).encode("utf-8"), "oxigraph")
-    html = page_html(describe(engine, str(SMARD1)), str(SMARD1))
-    assert '<span class="tag not">NOT</span>' in html
-    assert "possible (may / can)" in html and "hallmark" in html and "as of 2022-08" in html
+    rendered = Site(engine, SiteInputs()).render("id/condition/smard1.html")
+    assert rendered is not None
+    html = rendered[1].decode("utf-8")
+    assert '<span class="tag not">not</span>' in html and 'id="not"' in html
+    assert '<span class="tag q">may</span>' in html and "hallmark" in html and "as of 2022-08" in html
     assert "curator&#x27;s inference" in html or "curator's inference" in html
 
 

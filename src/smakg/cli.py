@@ -548,10 +548,12 @@ def serve(
             from smakg.kb.load import load_files
 
             vocabulary = load_files([proj.vocabulary]).graph
+        from smakg.web.site import site_inputs
+
         _progress(f"starting {workers} query {'worker' if workers == 1 else 'workers'}…")
         try:
             run_server(config, graph, origin, context={"@context": context} if context else None,
-                       vocabulary=vocabulary)
+                       vocabulary=vocabulary, site=site_inputs(proj))
         finally:
             if on_disk is not None:
                 on_disk.release()
@@ -611,6 +613,36 @@ def publish(
         typer.echo(f"published release {release.version} ({done.triples} triples, checked against void.ttl) into "
                    f"<{release.graph}> and made it current in <{done.current_graph}>: upload "
                    f"{done.upload_seconds:.2f} s, total {done.seconds:.2f} s")
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command("site")
+def site_cmd(
+    out: Annotated[Path, typer.Argument(metavar="OUT", help="The folder to write (replaced whole once the new "
+                                        "site is written; an existing folder must be a site smakg wrote).")],
+    engine: EngineOpt = "oxigraph",
+    data: DataOpt = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Write the pages of the graph as a static site: the landing page with its search, a page per entity (with
+    its diagram, Turtle and JSON-LD), the vocabulary, the search index. The same files smakg serve gives, for any
+    static host.
+
+    Example:  smakg site public/   then   python -m http.server --directory public
+    """
+
+    def body() -> int:
+        from smakg.sparql.query import Engine
+        from smakg.web.site import Site, site_inputs, write_site
+
+        proj = Project(project)
+        site = Site(Engine(_load(project, data), engine), site_inputs(proj))
+        if not site.dot:
+            _err("Graphviz dot is not installed: the pages carry the diagrams' text only (apt-get install graphviz)")
+        count = write_site(site, out, progress=_progress)
+        typer.echo(f"smakg site: {count} files written to {out}")
         return EXIT_OK
 
     _run(body)

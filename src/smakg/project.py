@@ -63,6 +63,11 @@ class Project:
         return self.root / "shapes"
 
     @property
+    def queries(self) -> Path:
+        """The competency questions: one SPARQL query per .rq file, beside its expected answer."""
+        return self.root / "queries"
+
+    @property
     def dist(self) -> Path:
         """The default output folder of ``smakg build`` (generated, ignored by git)."""
         return self.root / "dist"

@@ -75,6 +75,13 @@ XSD_STRING = str(XSD.string)
 RDF_LANGSTRING = str(RDF.langString)
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SVG = "http://www.w3.org/2000/svg"  # the SVG namespace of the diagrams (smakg.web.diagram)
+XLINK = "http://www.w3.org/1999/xlink"
+HP_PHENOTYPIC_ABNORMALITY = HP["0000118"]  # the body systems of HPO are its direct subclasses
+# Link schemes a page may use in href: only the web's (a page never links javascript:, data: or file:).
+WEB_SCHEMES = ("http", "https")
+# Cross-reference prefixes an entity page lists as links, in this order (the IRI is the CURIE's expansion).
+XREF_PREFIXES = ("MONDO", "OMIM", "OMIMPS", "Orphanet", "HGNC", "NCBIGene", "ENSEMBL", "HP", "GO", "SO")
 # The standard each release file follows, by the end of its name (void.ttl's dcterms:conformsTo).
 STANDARDS = {
     "turtle": "https://www.w3.org/TR/turtle/",

@@ -13,11 +13,14 @@ from smakg.sparql.find import render as render_matches
 from smakg.sparql.query import Engine, QueryError, RefusedQuery, graph_text, screen
 from smakg.sparql.results import render_table
 from smakg.web.conneg import GRAPH_FORMATS, TABLE_FORMATS
-from smakg.web.jobs import FindJob, PageJob, QueryJob, Reply, Settings, problem
-from smakg.web.pages import describe, find_html, page_html, results_html
+from smakg.web.html import SECURITY_HEADERS
+from smakg.web.jobs import FindJob, PageJob, QueryJob, Reply, Settings, SiteJob, problem
+from smakg.web.pages import describe, find_html, query_error_html, results_html
+from smakg.web.site import Site
 
 TRUNCATED = "Smakg-Truncated"
 FIND_LIMIT = 100  # the most matches one search answers with
+FILE_CACHE = 2000  # site files a worker keeps once rendered (the whole site is about 1,000 files, a few MB)
 
 
 class Answerer:
@@ -25,22 +28,48 @@ class Answerer:
         self.engine = Engine(data, settings.engine)
         self.settings = settings
         self._index: Index | None = None
+        self._site: Site | None = None
+        self._files: dict[str, tuple[str, bytes]] = {}  # rendered site files (the graph never changes in a worker)
 
-    def answer(self, job: QueryJob | PageJob | FindJob) -> Reply:
+    def answer(self, job: QueryJob | PageJob | FindJob | SiteJob) -> Reply:
         try:
             if isinstance(job, PageJob):
                 return self.page(job)
             if isinstance(job, FindJob):
                 return self.find(job)
+            if isinstance(job, SiteJob):
+                return self.site_file(job)
             return self.query(job)
         except RefusedQuery as exc:
-            return problem(403, str(exc))
+            return self._query_problem(job, 403, str(exc))
         except (QueryError, SmakgError) as exc:
-            return problem(400, str(exc))
+            return self._query_problem(job, 400, str(exc))
         except Exception as exc:  # one line for the client, the traceback for the server's log
             reply = problem(500, f"internal error: {type(exc).__name__}: {exc}")
             reply.log = traceback.format_exc()
             return reply
+
+    @staticmethod
+    def _query_problem(job: QueryJob | PageJob | FindJob | SiteJob, status: int, message: str) -> Reply:
+        """A refused or broken query: for a browser (it asked for HTML), a page with the message and the query to
+        fix; for a program, plain text."""
+        if isinstance(job, QueryJob) and job.table_format is not None and job.table_format.name == "html":
+            body = query_error_html(job.text, message).encode("utf-8")
+            return Reply(status, "text/html; charset=utf-8", body, dict(SECURITY_HEADERS),
+                         note=message.splitlines()[0][:200] if message else "")
+        return problem(status, message)
+
+    def site_file(self, job: SiteJob) -> Reply:
+        """A file of the site (see web.site), the same bytes ``smakg site`` writes."""
+        if self._site is None:  # built once per worker, at the first page
+            self._site = Site(self.engine, self.settings.site)
+        rendered = self._files.get(job.path) or self._site.render(job.path)
+        if rendered is None:
+            return problem(404, f"/{job.path}: no such page on this site")
+        if len(self._files) < FILE_CACHE:
+            self._files[job.path] = rendered
+        media, body = rendered
+        return Reply(200, media, body, {}, f"site {len(body)}B")
 
     def query(self, job: QueryJob) -> Reply:
         checked = screen(job.text, source="query")
@@ -54,7 +83,7 @@ class Answerer:
         if result.form == "graph":
             body = graph_text(result.triples or "", fmt.name, context=self.settings.context)
         elif fmt.name == "html":
-            body = results_html(result.variables, result.rows or [], result.truncated)
+            body = results_html(result.variables, result.rows or [], result.truncated, job.text)
         else:
             body = render_table(result, fmt.name)
         headers = {}
@@ -71,10 +100,7 @@ class Answerer:
         graph = describe(self.engine, job.iri)
         if len(graph) == 0:
             return problem(404, f"{job.iri}: no such entity in this graph")
-        if job.format.name == "html":
-            body = page_html(graph, job.iri)
-        else:
-            body = graph_text(to_ntriples(graph), job.format.name, context=self.settings.context)
+        body = graph_text(to_ntriples(graph), job.format.name, context=self.settings.context)
         return Reply(200, job.format.content_type, body.encode("utf-8"), {}, f"{len(graph)} triples")
 
     def find(self, job: FindJob) -> Reply:

@@ -53,11 +53,31 @@ class FindJob:
 
 
 @dataclass(frozen=True)
+class SiteJob:
+    """A file of the site (``id/condition/smard1.html``, ``index.html``, ``search.json``, an SVG ...), the same
+    bytes ``smakg site`` writes."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class SiteInputs:
+    """What the pages need besides the graph: the vocabulary (N-Triples), the release's void.ttl (empty when there
+    is none), the competency questions (file name, text) and the JSON-LD context."""
+
+    vocabulary: str = ""
+    void: str = ""
+    queries: tuple[tuple[str, str], ...] = ()
+    context: str = ""  # the JSON-LD context document (JSON text) of the pages' JSON-LD forms
+
+
+@dataclass(frozen=True)
 class Settings:
     engine: str = "oxigraph"
     row_limit: int = 10_000
     context: dict[str, Any] | None = None  # the JSON-LD context for graph answers
     class_labels: dict[str, str] | None = None  # class IRI -> its label in the vocabulary (the kinds of /find)
+    site: SiteInputs = field(default_factory=SiteInputs)
 
 
 @dataclass(frozen=True)

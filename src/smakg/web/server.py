@@ -2,10 +2,12 @@
 library's threading HTTP server; queries run in worker processes (workers.py) so a time limit can stop them.
 
 Routes: ``/sparql`` (and ``/``): a query by GET or POST (``query`` parameter, form body, or an
-``application/sparql-query`` body); without a query, the service description. ``/id/...``: an entity as Turtle,
-JSON-LD, N-Triples, RDF/XML or HTML by ``Accept``; ``/vocab``: the vocabulary, the same way. ``/find?q=TEXT``:
-entities by name, alias or identifier, as JSON or an HTML page. ``/health``: a JSON health check. Every answer
-carries CORS headers.
+``application/sparql-query`` body); without a query, the service description (``/`` in a browser: the site's
+landing page). ``/id/...``: an entity as Turtle, JSON-LD, N-Triples, RDF/XML or HTML by ``Accept``; ``/vocab``: the
+vocabulary, the same way. The files of the site (web.site: ``/index.html``, ``/id/.../X.html``, ``.svg``, ``.ttl``,
+``.jsonld``, ``/term/...``, ``/vocab.html``, ``/search.json``, ``/static/...``) are the bytes ``smakg site`` writes.
+``/find?q=TEXT``: entities by name, alias or identifier, as JSON or an HTML page. ``/health``: a JSON health check.
+Every answer carries CORS headers and the security headers (Content-Security-Policy, nosniff, no framing).
 """
 
 from __future__ import annotations
@@ -41,12 +43,14 @@ from smakg.web.conneg import (
     Format,
     choose,
 )
-from smakg.web.jobs import Config, FindJob, PageJob, QueryJob, Reply, Settings, problem
-from smakg.web.pages import find_html, iri_for_path, vocabulary_html
+from smakg.web.html import SECURITY_HEADERS
+from smakg.web.jobs import Config, FindJob, PageJob, QueryJob, Reply, Settings, SiteInputs, SiteJob, problem
+from smakg.web.pages import find_html, iri_for_path
 from smakg.web.service import description_graph, landing_page
 from smakg.web.workers import WorkerPool
 
 ENDPOINT_PATHS = ("/", "/sparql")
+SITE_SUFFIXES = (".html", ".svg", ".ttl", ".jsonld", ".json", ".css", ".js")  # files of the site (web.site)
 DESCRIPTION_FORMATS = (TURTLE, HTML, JSONLD, NTRIPLES, RDFXML)
 UPDATE_WORDS = "INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY"
 
@@ -100,6 +104,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Access-Control-Expose-Headers", "Smakg-Truncated, Warning, Content-Length, Vary")
         if vary:
             self.send_header("Vary", "Accept")
+        for key, value in SECURITY_HEADERS.items():
+            if key not in reply.headers:
+                self.send_header(key, value)
         for key, value in reply.headers.items():
             self.send_header(key, value)
         if self._close:
@@ -159,6 +166,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path == "/health":
             return self._health(), False
+        if url.path.endswith(SITE_SUFFIXES) or url.path.startswith(("/static/", "/term/")):
+            return self.server.pool.run(SiteJob(url.path.removeprefix("/"))), False
         if url.path.startswith("/id/"):
             return self._page(url.path, url.query)
         if url.path == "/vocab":
@@ -169,6 +178,10 @@ class Handler(BaseHTTPRequestHandler):
             params, error = _params(url.query)
             if error:
                 return error, False
+            if url.path == "/" and "query" not in params and "update" not in params:
+                fmt = choose(self.headers.get("Accept"), DESCRIPTION_FORMATS, (params.get("format") or [""])[0] or None)
+                if fmt is not None and fmt.name == "html":  # a browser at the top: the site's landing page
+                    return self.server.pool.run(SiteJob("index.html")), True
             return self._endpoint(params)
         return problem(404, f"{url.path}: not found; the SPARQL endpoint is /sparql, entities are under /id/, "
                             "/find?q=TEXT finds them by name"), False
@@ -261,6 +274,8 @@ class Handler(BaseHTTPRequestHandler):
                                        "none")
         if fmt is None:
             return refused, True
+        if fmt.name == "html":  # the site's page of the entity, the same bytes as its .html file
+            return self.server.pool.run(SiteJob(path.removeprefix("/") + ".html")), True
         return self.server.pool.run(PageJob(iri, fmt)), True
 
     def _find(self, query: str) -> tuple[Reply, bool]:
@@ -291,9 +306,8 @@ class Handler(BaseHTTPRequestHandler):
         if fmt is None:
             return refused, True
         if fmt.name == "html":
-            body = vocabulary_html(graph)
-        else:
-            body = graph_text(to_ntriples(graph), fmt.name, context=self.server.pool.settings.context)
+            return self.server.pool.run(SiteJob("vocab.html")), True
+        body = graph_text(to_ntriples(graph), fmt.name, context=self.server.pool.settings.context)
         return Reply(200, fmt.content_type, body.encode("utf-8"), note="vocabulary"), True
 
     def _health(self) -> Reply:
@@ -334,14 +348,15 @@ def _update_refused() -> Reply:
 
 
 def serve(config: Config, data: bytes | Path, origin: str, *, context: dict[str, Any] | None = None,
-          vocabulary: Graph | None = None, out: TextIO = sys.stdout, ready: threading.Event | None = None) -> None:
+          vocabulary: Graph | None = None, site: SiteInputs | None = None, out: TextIO = sys.stdout,
+          ready: threading.Event | None = None) -> None:
     """Start the workers and the server; serve until interrupted (Ctrl-C or SIGTERM)."""
     labels = None
     if vocabulary is not None:  # the kinds /find names: each class's label in the vocabulary
         labels = {str(c): str(label) for c in vocabulary.subjects(RDF.type, OWL.Class)
                   for label in vocabulary.objects(c, RDFS.label)}
-    pool = WorkerPool(data, Settings(config.engine, config.row_limit, context, labels), size=config.workers,
-                      time_limit=config.time_limit)
+    pool = WorkerPool(data, Settings(config.engine, config.row_limit, context, labels, site or SiteInputs()),
+                      size=config.workers, time_limit=config.time_limit)
     pool.start()
     try:
         server = Server(config, pool, origin, vocabulary=vocabulary)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from html import escape
 from typing import Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -11,10 +9,9 @@ from rdflib.namespace import DCTERMS, RDF, VOID, XSD
 
 from smakg import __version__
 from smakg.kb.vocab import DATASET, FORMATS, SD
-from smakg.sparql.syntax import PREDEFINED
-from smakg.web.conneg import JSON
-from smakg.web.jobs import Config, QueryJob
-from smakg.web.pages import document, search_form
+from smakg.web.html import document, esc, link
+from smakg.web.jobs import Config
+from smakg.web.pages import EXAMPLE, prefix_table, query_form, search_form
 from smakg.web.workers import WorkerPool
 
 
@@ -29,11 +26,6 @@ class Endpoint(Protocol):
 
 _RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                    "Turtle", "N-Triples", "JSON-LD", "RDF_XML")
-EXAMPLE = """# smakg:, rdfs:, cond: and the other prefixes listed below are predefined
-SELECT ?gene ?condition WHERE {
-  ?g smakg:isCausalGeneFor ?c ; rdfs:label ?gene .
-  ?c rdfs:label ?condition .
-} ORDER BY ?gene ?condition"""
 
 
 def description_graph(base: str, server: Endpoint) -> Graph:
@@ -62,44 +54,14 @@ def description_graph(base: str, server: Endpoint) -> Graph:
     return g
 
 
-def _listing(server: Endpoint) -> str:
-    """Links to every condition and gene, from the graph itself (one query through the pool)."""
-
-    text = ("SELECT ?kind ?e ?label WHERE { VALUES ?kind { smakg:Condition smakg:Gene } ?e a ?kind ; rdfs:label "
-            "?label } ORDER BY ?kind ?label")  # the predefined prefixes
-    reply = server.pool.run(QueryJob(text, JSON, None))
-    if reply.status != 200:
-        return ""
-    items: dict[str, list[str]] = {}
-    for row in json.loads(reply.body)["results"]["bindings"]:
-        kind = row["kind"]["value"].rsplit("#", 1)[-1]
-        iri = row["e"]["value"]
-        path = "/id/" + iri.split("/id/", 1)[1]
-        items.setdefault(kind, []).append(f'<li><a href="{escape(path)}">{escape(row["label"]["value"])}</a></li>')
-    return "".join(f"<h2>{kind}s</h2><ul>{''.join(links)}</ul>" for kind, links in items.items())
-
-
-def prefix_table() -> str:
-    """The predefined prefixes, each with its IRI, as an HTML table."""
-    rows = "".join(f"<tr><td><code>{escape(p)}:</code></td><td><code>{escape(ns)}</code></td></tr>"
-                   for p, ns in PREDEFINED.items())
-    return ("<h2 id=\"prefixes\">Predefined prefixes</h2><p>Every query may use these without a PREFIX line; a "
-            "query's own PREFIX line for the same name wins.</p>"
-            f"<table><tr><th>Prefix</th><th>IRI</th></tr>{rows}</table>")
-
-
 def landing_page(base: str, server: Endpoint) -> str:
-
+    """The endpoint's own page (``/sparql`` in a browser): its address, limits and formats, the query box."""
     config = server.config
     body = (f"<h1>smakg SPARQL endpoint</h1><p>{server.pool.triples} triples; read-only SPARQL 1.1 at "
-            f"<code>{escape(base)}/sparql</code> (GET or POST). Each query runs at most {config.time_limit:g} s "
+            f"<code>{esc(base)}/sparql</code> (GET or POST). Each query runs at most {config.time_limit:g} s "
             f"and returns at most {config.row_limit} rows. Service description: "
-            '<a href="/sparql?format=ttl">Turtle</a>, <a href="/sparql?format=jsonld">JSON-LD</a>; '
-            '<a href="/health">health</a>.</p>'
-            "<h2>Find an entity</h2>" + search_form() +
-            "<h2>Query</h2>"
-            '<form method="get" action="/sparql"><textarea name="query" rows="8">'
-            f'{escape(EXAMPLE)}</textarea><br><button type="submit">Run</button> '
-            '<a href="#prefixes">the predefined prefixes</a></form>'
-            + _listing(server) + prefix_table())
+            f'{link("sparql?format=ttl", "Turtle")}, {link("sparql?format=jsonld", "JSON-LD")}; '
+            f'{link("health", "health")}; the {link("index.html", "home page")} lists every entity and the '
+            "competency questions.</p><h2>Find an entity</h2>" + search_form()
+            + query_form(EXAMPLE, heading="Query") + prefix_table())
     return document("SPARQL endpoint", body)

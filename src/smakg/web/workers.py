@@ -22,7 +22,7 @@ from pathlib import Path
 
 from smakg.sandbox import deny_network
 from smakg.web.answer import Answerer
-from smakg.web.jobs import FindJob, PageJob, QueryJob, Reply, Settings, problem
+from smakg.web.jobs import FindJob, PageJob, QueryJob, Reply, Settings, SiteJob, problem
 
 
 def _worker(conn: Connection, data: bytes | Path, settings: Settings) -> None:
@@ -124,7 +124,7 @@ class WorkerPool:
 
         threading.Thread(target=start, daemon=True, name="smakg-respawn").start()
 
-    def run(self, job: QueryJob | PageJob | FindJob) -> Reply:
+    def run(self, job: QueryJob | PageJob | FindJob | SiteJob) -> Reply:
         try:
             worker = self.idle.get(timeout=self.time_limit)
         except queue.Empty:

@@ -1,0 +1,265 @@
+"""The pages (web.site, web.entity, web.diagram): what a reader finds on them, that they are safe, that `smakg site`
+writes the same bytes `smakg serve` gives, and that the site is deterministic and written all or nothing."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from test_serve import Running, http, start, stop
+
+from smakg.kb.turtle import to_ntriples
+from smakg.project import Project
+from smakg.sparql.query import Engine
+from smakg.web.diagram import dot_available
+from smakg.web.html import href
+from smakg.web.site import Site, site_inputs
+
+SMARD1_PAGE = "id/condition/smard1.html"
+
+
+@pytest.fixture(scope="module")
+def site(built) -> Site:
+    return Site(Engine(to_ntriples(built.graph).encode("utf-8"), "oxigraph"), site_inputs(Project(ROOT)))
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "public"
+    done = subprocess.run([sys.executable, "-m", "smakg", "site", str(out), "--project", str(ROOT)],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-800:] + done.stderr[-800:]
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Running]:
+    running = start(tmp_path_factory.mktemp("serve-site"))
+    yield running
+    stop(running)
+
+
+def page(site: Site, path: str) -> str:
+    rendered = site.render(path)
+    assert rendered is not None, path
+    return rendered[1].decode("utf-8")
+
+
+class _Tags(HTMLParser):
+    """Every start tag with its attributes, from the parsed page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Tags()
+    parser.feed(html)
+    return parser.tags
+
+
+def test_dot_is_installed_under_ci() -> None:
+    if not dot_available():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Graphviz dot is missing: .ci/run installs it (apt-get install -y graphviz)")
+        pytest.skip("Graphviz dot is missing: apt-get install -y graphviz")
+
+
+# ---- what a reader finds -------------------------------------------------------------------------------------
+
+def test_the_smard1_page_answers_first(site: Site) -> None:
+    html = page(site, SMARD1_PAGE)
+    summary = html.index('id="summary"')
+    for section in ('id="names"', 'id="genes"', 'id="phenotypes"', 'id="not"'):
+        assert summary < html.index(section), f"the summary comes before {section}"
+    top = html[summary:html.index('id="names"')]
+    for answer in ("IGHMBP2", "11q13.3", "chromosome 11", "Autosomal recessive inheritance", "Infantile onset",
+                   "DSMA1", "Respiratory distress", "hallmark", "MONDO:0011436", "OMIM:604320", "Orphanet:98920"):
+        assert answer in top, f"{answer} is in the summary"
+    assert 'href="http://purl.obolibrary.org/obo/MONDO_0011436"' in top, "cross-references link out"
+
+
+def test_each_fact_is_one_row_listing_all_its_sources(site: Site) -> None:
+    html = page(site, SMARD1_PAGE)
+    rows = re.findall(r'<tr id="f-([0-9a-f]+)">(.*?)</tr>', html, re.S)
+    ids = [r[0] for r in rows]
+    assert len(ids) == len(set(ids)), "a statement is one row"
+    # the alias SMARD1 is stated by two sources: one row that names both
+    both = [body for _, body in rows if "smauk-smard1.html" in body and "summary-smard1.html" in body]
+    assert both, "a statement with two sources is one row listing both"
+    assert all("<details>" in body for _, body in rows), "quotes and notes are one click away"
+
+
+def test_phenotypes_are_grouped_by_body_system(site: Site) -> None:
+    html = page(site, SMARD1_PAGE)
+    section = html[html.index('id="phenotypes"'):html.index('id="course"')]
+    for system in ("Respiratory system", "Nervous system", "Musculoskeletal system"):
+        assert f"<h3>{system} (" in section
+    assert "also: " in section, "a phenotype under two systems is listed once, the other system named"
+
+
+def test_negated_and_inferred_facts_are_marked(site: Site) -> None:
+    html = page(site, SMARD1_PAGE)
+    negated = html[html.index('id="not"'):]
+    assert '<span class="tag not">not</span>' in negated
+    assert "curator's inference" in html or "curator&#x27;s inference" in html
+
+
+@pytest.mark.parametrize("path, words", [
+    ("id/gene/IGHMBP2.html", ("11q13.3", "spinal muscular atrophy with respiratory distress type 1", "HGNC:")),
+    ("id/locus/hsa-11q13.3.html", ("IGHMBP2", "chromosome 11")),
+    ("term/HP_0002098.html", ("Respiratory distress", "spinal muscular atrophy with respiratory distress type 1",
+                              "Conditions with this feature")),
+    ("id/source/gard-sma.html", ("Works it cites", "Last updated: 1/7/2016", "What it states", "Curator")),
+    ("vocab.html", ('id="isCausalGeneFor"', 'id="Condition"')),
+])
+def test_other_page_kinds(site: Site, path: str, words: tuple[str, ...]) -> None:
+    html = page(site, path)
+    for word in words:
+        assert word in html, f"{path}: {word}"
+
+
+def test_the_search_index_finds_smard1_by_alias_and_identifier(site: Site) -> None:
+    import json
+
+    entries = json.loads(page(site, "search.json"))
+    smard1 = [e for e in entries if e["u"] == SMARD1_PAGE]
+    assert len(smard1) == 1 and "DSMA1" in smard1[0]["a"] and "MONDO:0011436" in smard1[0]["i"]
+    assert not any(e["u"].startswith("id/statement/") for e in entries)
+
+
+def test_diagrams_name_the_genes_and_are_deterministic(site: Site) -> None:
+    if not dot_available():
+        pytest.skip("Graphviz dot is missing")
+    first, second = site.render("id/condition/smard1.svg"), site.render("id/condition/smard1.svg")
+    assert first is not None and second is not None and first == second
+    svg = first[1].decode("utf-8")
+    assert "<!--" not in svg and "IGHMBP2" in svg and "11q13.3" in svg and "<desc" in svg
+    assert 'alt="Diagram of spinal muscular atrophy with respiratory distress type 1:' in page(site, SMARD1_PAGE)
+    gene = site.render("id/gene/SMN2.svg")
+    assert gene is not None and b"SMN2" in gene[1]
+
+
+def test_without_dot_the_page_keeps_the_text_alternative(built) -> None:
+    site = Site(Engine(to_ntriples(built.graph).encode("utf-8"), "oxigraph"), site_inputs(Project(ROOT)))
+    site.dot = False
+    html = page(site, SMARD1_PAGE)
+    assert "<img" not in html and "needs Graphviz" in html and "IGHMBP2 causes" in html
+    assert site.render("id/condition/smard1.svg") is None
+    assert not any(p.endswith(".svg") and p.startswith("id/") for p in site.paths_list())
+
+
+# ---- safety ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("url, ok", [
+    ("https://omim.org/entry/604320", True), ("http://purl.obolibrary.org/obo/HP_0002098", True),
+    ("../gene/SMN1.html", True), ("#summary", True), ("javascript:alert(1)", False), ("JavaScript:alert(1)", False),
+    ("data:text/html,x", False), ("file:///etc/passwd", False), ("//evil.example/x", False),
+    ("java\tscript:alert(1)", False), ("vbscript:x", False), ("https:///nohost", False)])
+def test_only_web_and_relative_links(url: str, ok: bool) -> None:
+    assert (href(url) == url) is ok
+
+
+def test_pages_have_no_inline_script_and_only_safe_links(site: Site) -> None:
+    paths = [p for p in site.paths_list() if p.endswith(".html")]
+    assert len(paths) > 100
+    for path in paths:
+        for tag, attrs in tags(page(site, path)):
+            if tag == "script":
+                assert attrs.get("src"), f"{path}: an inline script"
+            assert "style" not in attrs and not any(a.startswith("on") for a in attrs), f"{path}: {tag} {attrs}"
+            for name in ("href", "src", "action"):
+                value = attrs.get(name)
+                if value is not None:
+                    assert href(value) == value, f"{path}: {name}={value!r}"
+
+
+def test_served_pages_carry_the_security_headers(server: Running) -> None:
+    for path in ("/", "/id/condition/smard1", "/id/condition/smard1.svg", "/search.json", "/static/search.js"):
+        status, headers, _ = http(server.url + path, headers={"Accept": "text/html"})
+        assert status == 200, path
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+# ---- query pages ------------------------------------------------------------------------------------------------
+
+def test_results_page_shows_the_query_to_edit_and_other_formats(server: Running) -> None:
+    query = "SELECT ?g WHERE { ?g smakg:isCausalGeneFor cond:smard1 }"
+    status, _, html = http(server.endpoint + "?" + urllib.parse.urlencode({"query": query}),
+                           headers={"Accept": "text/html"})
+    assert status == 200 and "gene:IGHMBP2" in html
+    assert '<textarea id="query-text" name="query"' in html and "smakg:isCausalGeneFor cond:smard1" in html
+    assert "format=csv" in html and "format=json" in html
+
+
+def test_a_syntax_error_is_shown_in_the_page_with_the_form(server: Running) -> None:
+    query = "SELEC ?x WHERE { ?x ?p ?o }"
+    status, headers, html = http(server.endpoint + "?" + urllib.parse.urlencode({"query": query}),
+                                 headers={"Accept": "text/html"})
+    assert status == 400 and headers["Content-Type"].startswith("text/html")
+    assert 'role="alert"' in html and "syntax error at &quot;SELEC&quot;" in html
+    assert "SELEC ?x WHERE" in html and "<textarea" in html
+    status, headers, _ = http(server.endpoint + "?" + urllib.parse.urlencode({"query": query}),
+                                 headers={"Accept": "application/sparql-results+json"})
+    assert status == 400 and headers["Content-Type"].startswith("text/plain"), "programs still get plain text"
+
+
+# ---- the static site --------------------------------------------------------------------------------------------
+
+def test_served_pages_and_site_files_are_the_same_bytes(server: Running, written: Path) -> None:
+    files = sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file())
+    assert "index.html" in files and SMARD1_PAGE in files and "search.json" in files and "static/search.js" in files
+    sample = [f for f in files if not f.startswith("id/statement/")] + [f for f in files
+                                                                        if f.startswith("id/statement/")][:5]
+    for name in sample:
+        with urllib.request.urlopen(f"{server.url}/{name}", timeout=30) as reply:
+            assert reply.read() == (written / name).read_bytes(), name
+    with urllib.request.urlopen(urllib.request.Request(f"{server.url}/id/condition/smard1",
+                                                       headers={"Accept": "text/html"}), timeout=30) as reply:
+        assert reply.read() == (written / SMARD1_PAGE).read_bytes(), "the entity IRI's page is the file"
+
+
+def test_every_relative_link_of_the_site_resolves_to_a_file(written: Path) -> None:
+    missing = []
+    for path in written.rglob("*.html"):
+        for _, attrs in tags(path.read_text(encoding="utf-8")):
+            for name in ("href", "src"):
+                value = attrs.get(name)
+                if value and not value.startswith(("http:", "https:", "#", "sparql", "find", "health")):
+                    target = (path.parent / value.split("#")[0].split("?")[0]).resolve()
+                    if not target.is_file():
+                        missing.append(f"{path.relative_to(written)}: {value}")
+    assert not missing, missing[:20]
+
+
+def test_the_site_is_deterministic_and_replaces_only_a_site(site: Site, written: Path, tmp_path: Path) -> None:
+    from smakg.errors import BadInputError
+    from smakg.web.site import write_site
+
+    again = tmp_path / "again"
+    write_site(site, again)
+    names = sorted(p.relative_to(again).as_posix() for p in again.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file())
+    assert all((again / n).read_bytes() == (written / n).read_bytes() for n in names)
+    write_site(site, again)  # a site replaces a site
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("mine")
+    with pytest.raises(BadInputError):
+        write_site(site, precious)
+    assert (precious / "thesis.txt").read_text() == "mine" and len(list(precious.iterdir())) == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary folder is left"
