@@ -500,6 +500,18 @@ def serve(
                                            "longer results are cut and say so.")] = 10_000,
     max_body: Annotated[int, typer.Option("--max-body", min=1, help="Largest POST body in bytes (413 above).")]
     = 256 * 1024,
+    max_answer: Annotated[int, typer.Option("--max-answer-bytes", min=1024, help="Largest answer: it is cut "
+                                            "where its values pass this many bytes, and says so.")]
+    = 16 * 1024 * 1024,
+    worker_memory: Annotated[int, typer.Option("--worker-memory", min=0, metavar="MB", help="Address space of "
+                                               "each query worker (0: no limit); a query needing more gets "
+                                               "503.")] = 2048,
+    idle_timeout: Annotated[float, typer.Option("--idle-timeout", min=0.1, help="Seconds a client may send "
+                                                "nothing before its connection is closed.")] = 10.0,
+    request_timeout: Annotated[float, typer.Option("--request-timeout", min=0.1, help="Seconds a request's "
+                                                   "line, headers and body may take to arrive in all.")] = 30.0,
+    max_connections: Annotated[int, typer.Option("--max-connections", min=1, help="Connections served at "
+                                                 "once; more get 503.")] = 64,
     data: DataOpt = None,
     store: Annotated[Path | None, typer.Option("--store", metavar="DIR", help="Serve from a pyoxigraph store on "
                                                "disk in DIR (for graphs larger than memory): bulk-loaded once, "
@@ -542,7 +554,8 @@ def serve(
             loaded = load_data(proj, data=data, progress=lambda: _progress(building))
             graph, origin = loaded.ntriples, loaded.origin
         context = read_context(proj.context)["@context"] if proj.context.exists() else None
-        config = Config(host, port, workers, time_limit, row_limit, max_body, engine)
+        config = Config(host, port, workers, time_limit, row_limit, max_body, engine, idle_timeout,
+                        request_timeout, max_connections, max_answer, worker_memory)
         vocabulary = None
         if proj.vocabulary.is_file():
             from smakg.kb.load import load_files

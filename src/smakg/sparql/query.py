@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -165,32 +165,53 @@ def oxigraph_store(graph: Graph) -> ox.Store:
 
 
 def run(checked: Checked, graph: Graph | None = None, *, engine: str = "oxigraph", store: ox.Store | None = None,
-        limit: int | None = None) -> Result:
+        limit: int | None = None, max_bytes: int | None = None) -> Result:
     """Run a screened query with one engine; the result in one engine-independent form, cut at ``limit`` rows
-    (or triples) with ``truncated`` set."""
+    (or triples), or where the values read so far pass ``max_bytes`` characters, with ``truncated`` set (and
+    ``truncated_by`` saying which)."""
+    cap = _Cap(limit, max_bytes)
     if engine == "rdflib":
         if graph is None:
             raise ValueError("the rdflib engine needs the graph")
-        return _run_rdflib(checked, graph, limit)
+        return _run_rdflib(checked, graph, cap)
     if engine != "oxigraph":
         raise BadInputError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     if store is None:
         if graph is None:
             raise ValueError("the oxigraph engine needs a store or the graph")
         store = oxigraph_store(graph)
-    return _run_oxigraph(checked, store, limit)
+    return _run_oxigraph(checked, store, cap)
 
 
-def _cut(items: Iterable[_T], limit: int | None) -> tuple[list[_T], bool]:
-    out: list[_T] = []
-    for item in items:
-        if limit is not None and len(out) >= limit:
-            return out, True
-        out.append(item)
-    return out, False
+@dataclass
+class _Cap:
+    """Where a result is cut: after ``rows`` rows or triples, or once the values taken pass ``size`` characters."""
+
+    rows: int | None
+    size: int | None
+    by: str = ""
+
+    def cut(self, items: Iterable[_T], measure: Callable[[_T], int]) -> tuple[list[_T], bool]:
+        out: list[_T] = []
+        total = 0
+        for item in items:
+            if self.rows is not None and len(out) >= self.rows:
+                self.by = "rows"
+                return out, True
+            if self.size is not None:
+                total += measure(item)
+                if total > self.size:
+                    self.by = "bytes"
+                    return out, True
+            out.append(item)
+        return out, False
 
 
-def _run_rdflib(checked: Checked, graph: Graph, limit: int | None) -> Result:
+def _terms_size(terms: Iterable[object]) -> int:
+    return sum(len(str(t)) for t in terms if t is not None)
+
+
+def _run_rdflib(checked: Checked, graph: Graph, cap: _Cap) -> Result:
     try:
         res = graph.query(checked.text, initNs=dict(PREDEFINED))
     except ParseException:
@@ -204,15 +225,15 @@ def _run_rdflib(checked: Checked, graph: Graph, limit: int | None) -> Result:
         return Result(boolean=bool(res.askAnswer))
     if res.type in ("CONSTRUCT", "DESCRIBE"):
         # rdflib types a result's rows as the union of every query form's; a CONSTRUCT or DESCRIBE yields triples
-        triples, cut = _cut(cast("Iterable[tuple[Node, Node, Node]]", res), limit)
+        triples, cut = cap.cut(cast("Iterable[tuple[Node, Node, Node]]", res), _terms_size)
         g = Graph()
         for t in triples:
             g.add(t)
-        return Result(triples=to_ntriples(g), truncated=cut)
+        return Result(triples=to_ntriples(g), truncated=cut, truncated_by=cap.by)
     names = [str(v) for v in res.vars or []]
-    rows, cut = _cut(cast("Iterable[ResultRow]", res), limit)  # a SELECT yields rows (see above)
+    rows, cut = cap.cut(cast("Iterable[ResultRow]", res), _terms_size)  # a SELECT yields rows (see above)
     table = [{n: _rdflib_term(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in rows]
-    return Result(names, rows=table, truncated=cut)
+    return Result(names, rows=table, truncated=cut, truncated_by=cap.by)
 
 
 def _rdflib_term(term: Node) -> Term:
@@ -223,24 +244,24 @@ def _rdflib_term(term: Node) -> Term:
     return Term("uri", str(term))
 
 
-def _run_oxigraph(checked: Checked, store: ox.Store, limit: int | None) -> Result:
+def _run_oxigraph(checked: Checked, store: ox.Store, cap: _Cap) -> Result:
     try:
         res = store.query(checked.text, prefixes=dict(PREDEFINED))
         if isinstance(res, ox.QueryBoolean):
             return Result(boolean=bool(res))
         if isinstance(res, ox.QueryTriples):
-            triples, cut = _cut(res, limit)
+            triples, cut = cap.cut(res, lambda t: _terms_size((t.subject, t.predicate, t.object)))
             lines = sorted({f"{t.subject} {t.predicate} {t.object} .\n" for t in triples})
-            return Result(triples="".join(lines), truncated=cut)
+            return Result(triples="".join(lines), truncated=cut, truncated_by=cap.by)
         names = [v.value for v in res.variables]
-        solutions, cut = _cut(res, limit)
+        solutions, cut = cap.cut(res, lambda sol: _terms_size(sol[n] for n in names))
         rows = [{n: _ox_term(sol[n]) for n in names if sol[n] is not None} for sol in solutions]
     except SyntaxError as exc:
         check_query(checked.text, source=checked.source)  # refuses an update, or explains the syntax error
         raise explain(checked.text, checked.source, engine_message=str(exc)) from None
     except (OSError, ValueError) as exc:
         raise QueryError(f"{checked.source}: query failed: {exc}") from None
-    return Result(names, rows=rows, truncated=cut)
+    return Result(names, rows=rows, truncated=cut, truncated_by=cap.by)
 
 
 def _ox_term(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Term:
@@ -335,8 +356,8 @@ class Engine:
     def __len__(self) -> int:
         return len(self.store) if self.store is not None else len(self.graph or ())
 
-    def run(self, checked: Checked, limit: int | None = None) -> Result:
-        return run(checked, self.graph, engine=self.name, store=self.store, limit=limit)
+    def run(self, checked: Checked, limit: int | None = None, max_bytes: int | None = None) -> Result:
+        return run(checked, self.graph, engine=self.name, store=self.store, limit=limit, max_bytes=max_bytes)
 
     def triples(self, s: Node | None = None, p: Node | None = None,
                 o: Node | None = None) -> Iterator[tuple[Node, Node, Node]]:

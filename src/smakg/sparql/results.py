@@ -71,6 +71,7 @@ class Result:
     boolean: bool | None = None
     triples: str | None = None
     truncated: bool = False
+    truncated_by: str = ""  # "rows" (the row limit) or "bytes" (the size limit) when truncated
 
     @property
     def form(self) -> str:

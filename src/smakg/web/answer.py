@@ -44,6 +44,12 @@ class Answerer:
             return self._query_problem(job, 403, str(exc))
         except (QueryError, SmakgError) as exc:
             return self._query_problem(job, 400, str(exc))
+        except MemoryError:  # the worker's memory limit: this worker is retired after answering (its heap is spent)
+            reply = problem(503, f"the query needed more memory than a query worker has "
+                                 f"({self.settings.worker_memory_mb} MB); narrow it (bind a subject, add LIMIT, "
+                                 "avoid GROUP_CONCAT over everything) and try again")
+            reply.retire = True
+            return reply
         except Exception as exc:  # one line for the client, the traceback for the server's log
             reply = problem(500, f"internal error: {type(exc).__name__}: {exc}")
             reply.log = traceback.format_exc()
@@ -73,7 +79,7 @@ class Answerer:
 
     def query(self, job: QueryJob) -> Reply:
         checked = screen(job.text, source="query")
-        result = self.engine.run(checked, limit=self.settings.row_limit)
+        result = self.engine.run(checked, limit=self.settings.row_limit, max_bytes=self.settings.max_answer_bytes)
         fmt = job.graph_format if result.form == "graph" else job.table_format
         if fmt is None:
             offered = GRAPH_FORMATS if result.form == "graph" else TABLE_FORMATS
@@ -90,10 +96,16 @@ class Answerer:
         unit = {"graph": "triples", "table": "rows", "boolean": "boolean"}[result.form]
         note = f"{result.size()} {unit}"
         if result.truncated:
-            headers[TRUNCATED] = str(self.settings.row_limit)
-            headers["Warning"] = f'199 smakg "result truncated to the first {self.settings.row_limit} ' \
-                                 f'{"triples" if result.form == "graph" else "rows"}"'
-            note += " truncated"
+            things = "triples" if result.form == "graph" else "rows"
+            if result.truncated_by == "bytes":
+                kept = result.size()
+                headers[TRUNCATED] = str(kept)
+                headers["Warning"] = f'199 smakg "result truncated to the first {kept} {things}: the answer size ' \
+                                     f'limit is {self.settings.max_answer_bytes} bytes"'
+            else:
+                headers[TRUNCATED] = str(self.settings.row_limit)
+                headers["Warning"] = f'199 smakg "result truncated to the first {self.settings.row_limit} {things}"'
+            note += f" truncated ({result.truncated_by})"
         return Reply(200, fmt.content_type, body.encode("utf-8"), headers, note)
 
     def page(self, job: PageJob) -> Reply:

@@ -23,6 +23,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     note: str = ""
     log: str = ""  # for the server's log only (an internal error's traceback), never sent
+    retire: bool = False  # the worker that made it should be replaced (it ran out of memory)
 
 
 def problem(status: int, message: str, **headers: str) -> Reply:
@@ -78,6 +79,8 @@ class Settings:
     context: dict[str, Any] | None = None  # the JSON-LD context for graph answers
     class_labels: dict[str, str] | None = None  # class IRI -> its label in the vocabulary (the kinds of /find)
     site: SiteInputs = field(default_factory=SiteInputs)
+    max_answer_bytes: int = 16 * 1024 * 1024  # the values of one answer, in characters, before it is cut
+    worker_memory_mb: int = 2048  # the address space of a worker process (0: no limit)
 
 
 @dataclass(frozen=True)
@@ -91,3 +94,8 @@ class Config:
     row_limit: int = 10_000
     max_body: int = 256 * 1024
     engine: str = "oxigraph"
+    idle_timeout: float = 10.0  # seconds any one read of a client's socket may wait
+    request_timeout: float = 30.0  # seconds a request's line, headers and body may take to arrive, in all
+    max_connections: int = 64  # connections served at once; more get 503 and are closed
+    max_answer_bytes: int = 16 * 1024 * 1024  # an answer is cut where its values pass this many characters
+    worker_memory_mb: int = 2048  # each worker's address space; a query needing more gets 503

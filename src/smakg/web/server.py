@@ -12,8 +12,11 @@ Every answer carries CORS headers and the security headers (Content-Security-Pol
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import json
 import signal
+import socket
 import sys
 import threading
 import time
@@ -56,6 +59,11 @@ UPDATE_WORDS = "INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY"
 
 
 class Server(ThreadingHTTPServer):
+    """The HTTP server: one thread per connection, at most ``config.max_connections`` at once (more get a short
+    503 and are closed), each socket read bounded by ``config.idle_timeout`` and each request (its line, headers
+    and body) by ``config.request_timeout`` in all, so idle, slow-header and partial-body clients cannot hold
+    threads."""
+
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
@@ -70,7 +78,55 @@ class Server(ThreadingHTTPServer):
         self.log = log
         self.started = time.time()
         self.answered = 0
+        self.refused_connections = 0
+        self.timed_out = 0
         self._log_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(config.max_connections)
+        self._deadlines: dict[Any, float] = {}  # socket -> when its request must have been read
+        self._deadline_lock = threading.Lock()
+        threading.Thread(target=self._reap, daemon=True, name="smakg-reaper").start()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.refused_connections += 1
+            with contextlib.suppress(OSError):
+                request.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                                b"Retry-After: 1\r\nConnection: close\r\nContent-Length: 33\r\n\r\n"
+                                b"too many connections; try again\r\n")
+            self.shutdown_request(request)
+            return
+        super().process_request(request, client_address)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.request_read(request)
+            self._slots.release()
+
+    def reading_request(self, request: Any) -> None:
+        """A request starts (its line, headers and body are being read): it has ``request_timeout`` seconds."""
+        with self._deadline_lock:
+            self._deadlines[request] = time.monotonic() + self.config.request_timeout
+
+    def request_read(self, request: Any) -> None:
+        with self._deadline_lock:
+            self._deadlines.pop(request, None)
+
+    def _reap(self) -> None:
+        """Shut the sockets of requests that are still being read after their deadline (a slow-header or
+        slow-body client), which ends their threads' reads at once."""
+        while True:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self._deadline_lock:
+                late = [sock for sock, deadline in self._deadlines.items() if deadline < now]
+                for sock in late:
+                    del self._deadlines[sock]
+            for sock in late:
+                self.timed_out += 1
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
 
     @property
     def url(self) -> str:
@@ -87,6 +143,39 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = f"smakg/{__version__}"
     server: Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.config.idle_timeout)  # each read: an idle client is let go
+
+    def handle_one_request(self) -> None:
+        """One request, whose line, headers and body must all arrive within ``request_timeout``."""
+        self.server.reading_request(self.request)
+        try:
+            super().handle_one_request()
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True
+        finally:
+            self.server.request_read(self.request)
+
+    def parse_request(self) -> bool:
+        """The standard parsing, then what it lets through: more than one Content-Length (or one with
+        Transfer-Encoding) is a smuggling attempt or a broken client: 400, connection closed."""
+        if not super().parse_request():
+            return False
+        lengths = self.headers.get_all("Content-Length") or []
+        if len(lengths) > 1 or (lengths and self.headers.get("Transfer-Encoding")):
+            self.close_connection = True
+            self._begin()
+            self._close = True
+            self._send(problem(400, "more than one Content-Length, or Content-Length with Transfer-Encoding: "
+                                    "send one Content-Length"))
+            return False
+        if self.command != "POST":
+            if lengths:  # a body nobody reads would be taken for the next request
+                self.close_connection = True
+            self.server.request_read(self.request)  # the request is in; answering it is bounded by the time limit
+        return True
 
     # ---- plumbing -------------------------------------------------------------------------------------------
     def log_message(self, format: str, *args: Any) -> None:
@@ -205,7 +294,23 @@ class Handler(BaseHTTPRequestHandler):
             self._close = True  # the body is not read: the connection cannot be reused
             return problem(413, f"the request body ({size} bytes) is above the limit of "
                                 f"{self.server.config.max_body} bytes"), False
-        raw = self.rfile.read(size) if size > 0 else b""
+        if size < 0:
+            self._close = True
+            return problem(400, f"Content-Length {length!r} is negative"), False
+        raw = b""
+        try:
+            while len(raw) < size:
+                chunk = self.rfile.read1(size - len(raw))
+                if not chunk:
+                    break
+                raw += chunk
+        except (TimeoutError, OSError):
+            pass
+        self.server.request_read(self.request)
+        if len(raw) < size:  # the client sent less than it announced and then stopped (or was too slow)
+            self._close = True
+            return problem(408, f"the request body ended after {len(raw)} of the {size} bytes its Content-Length "
+                                "announced (or arrived too slowly)"), False
         try:
             body = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -316,7 +421,9 @@ class Handler(BaseHTTPRequestHandler):
                 "triples": pool.triples, "engine": self.server.config.engine, "workers": pool.size,
                 "live_workers": pool.live,
                 "idle_workers": pool.idle.qsize(), "stopped_queries": pool.stopped_queries,
-                "workers_offline": pool.no_guard is None,
+                "workers_offline": pool.no_guard is None, "crashed_workers": pool.crashed_workers,
+                "refused_repeats": pool.refused_repeats, "timed_out_requests": self.server.timed_out,
+                "refused_connections": self.server.refused_connections,
                 "uptime_s": round(time.time() - self.server.started, 1), "data": self.server.origin}
         return Reply(200, "application/json", (json.dumps(body, indent=1) + "\n").encode("utf-8"), note="health")
 
@@ -325,13 +432,41 @@ class Handler(BaseHTTPRequestHandler):
                                        "the service description is available as {}")
         if fmt is None:
             return refused
-        host = self.headers.get("Host") or self.server.url.removeprefix("http://")
-        base = f"http://{host}"
+        base = f"http://{_host(self.headers.get('Host')) or self.server.url.removeprefix('http://')}"
         if fmt.name == "html":
             body = landing_page(base, self.server)
         else:
             body = graph_text(to_ntriples(description_graph(base, self.server)), fmt.name)
         return Reply(200, fmt.content_type, body.encode("utf-8"), note="service description")
+
+
+def _host(header: str | None) -> str | None:
+    """The Host header as host[:port] when it is one (parsed, not pattern-matched), else None (the server's own
+    address is used instead).
+
+    >>> _host("example.org:8000"), _host("[::1]:80"), _host("a b"), _host("x/y"), _host("h:99999"), _host("u@h")
+    ('example.org:8000', '[::1]:80', None, None, None, None)
+    """
+    if not header or len(header) > 255:
+        return None
+    try:
+        parts = urlsplit(f"//{header}")
+        port = parts.port
+    except ValueError:
+        return None
+    name = parts.hostname
+    if not name or parts.path or parts.query or parts.fragment or parts.username is not None:
+        return None
+    if ":" in name:  # an IPv6 address, which urlsplit took from between brackets
+        try:
+            ipaddress.IPv6Address(name)
+        except ValueError:
+            return None
+        name = f"[{name}]"
+    elif not all(label and label.isascii() and all(c.isalnum() or c == "-" for c in label)
+                 for label in name.rstrip(".").split(".")):
+        return None
+    return name if port is None else f"{name}:{port}"
 
 
 def _params(query: str) -> tuple[dict[str, list[str]], Reply | None]:
@@ -355,7 +490,8 @@ def serve(config: Config, data: bytes | Path, origin: str, *, context: dict[str,
     if vocabulary is not None:  # the kinds /find names: each class's label in the vocabulary
         labels = {str(c): str(label) for c in vocabulary.subjects(RDF.type, OWL.Class)
                   for label in vocabulary.objects(c, RDFS.label)}
-    pool = WorkerPool(data, Settings(config.engine, config.row_limit, context, labels, site or SiteInputs()),
+    pool = WorkerPool(data, Settings(config.engine, config.row_limit, context, labels, site or SiteInputs(),
+                                     config.max_answer_bytes, config.worker_memory_mb),
                       size=config.workers, time_limit=config.time_limit)
     pool.start()
     try:

@@ -11,6 +11,7 @@ when it starts (``smakg.sandbox``), so a query that got past the screen could st
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing as mp
 import queue
 import sys
@@ -28,6 +29,7 @@ from smakg.web.jobs import FindJob, PageJob, QueryJob, Reply, Settings, SiteJob,
 def _worker(conn: Connection, data: bytes | Path, settings: Settings) -> None:
     """A worker process: give up the network, load the graph, signal ready, answer jobs until the pipe closes."""
     no_guard = deny_network()  # before anything else: from here on this process can open no network socket
+    _limit_memory(settings.worker_memory_mb)
     answerer = Answerer(data, settings)
     conn.send(("ready", len(answerer.engine), no_guard))
     while True:
@@ -36,6 +38,22 @@ def _worker(conn: Connection, data: bytes | Path, settings: Settings) -> None:
         except (EOFError, OSError, KeyboardInterrupt):
             return
         conn.send(answerer.answer(job))
+
+
+def _limit_memory(megabytes: int) -> None:
+    """Bound this process's address space, so a query that needs more fails (MemoryError in Python, an abort in
+    an engine's native code) in this worker instead of pushing the machine into swap."""
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    limit = megabytes * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 class Worker:
@@ -76,6 +94,10 @@ class WorkerPool:
         self.triples = 0
         self.stopped_queries = 0
         self.no_guard: str | None = None  # why the workers keep network access, or None: they have none
+        self.crashed_workers = 0
+        self.refused_repeats = 0
+        self._failures = 0  # workers lost in a row (crash or time limit) since the last answer: the back-off
+        self._crashers: dict[str, None] = {}  # digests of jobs that killed a worker (oldest first, at most 256)
         self._closed = False
         self._lock = threading.Lock()
         self._all: set[Worker] = set()
@@ -105,12 +127,18 @@ class WorkerPool:
         worker.kill()
 
     def _replace(self, worker: Worker) -> None:
-        """Kill a worker now; start its successor in the background so the caller can answer at once."""
+        """Kill a worker now; start its successor in the background so the caller can answer at once. When
+        workers are lost one after another, each successor waits longer first (0.25 s doubling up to 8 s), so a
+        stream of crashing requests cannot keep the machine busy starting workers."""
         self._retire(worker)
         if self._closed:
             return
+        with self._lock:
+            delay = min(0.25 * 2 ** self._failures, 8.0) if self._failures else 0.0
+            self._failures += 1
 
         def start() -> None:
+            time.sleep(delay)
             try:
                 fresh = self._spawn()
                 fresh.wait_ready(self.start_timeout)
@@ -124,7 +152,21 @@ class WorkerPool:
 
         threading.Thread(target=start, daemon=True, name="smakg-respawn").start()
 
+    @staticmethod
+    def _digest(job: object) -> str:
+        return hashlib.sha256(repr(job).encode("utf-8")).hexdigest()
+
+    def _remember_crash(self, job: object) -> None:
+        with self._lock:
+            self._crashers[self._digest(job)] = None
+            while len(self._crashers) > 256:
+                del self._crashers[next(iter(self._crashers))]
+
     def run(self, job: QueryJob | PageJob | FindJob | SiteJob) -> Reply:
+        if self._digest(job) in self._crashers:  # the same request killed a worker before: it is not run again
+            self.refused_repeats += 1
+            return problem(400, "this request made a query worker crash before, so it is not run again; change "
+                                "the query (a smaller or simpler one)")
         try:
             worker = self.idle.get(timeout=self.time_limit)
         except queue.Empty:
@@ -141,9 +183,18 @@ class WorkerPool:
                                     "avoid unbounded property paths over every node, add LIMIT) and try again")
             reply: Reply = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError) as exc:
+            self.crashed_workers += 1
+            self._remember_crash(job)
             self._replace(worker)
-            return problem(500, f"the query worker failed ({type(exc).__name__}); it has been restarted")
-        self.idle.put(worker)
+            return problem(503, f"the query worker failed ({type(exc).__name__}: the query may have needed more "
+                                "memory than a worker has); it is being restarted; a smaller query may work",
+                           **{"Retry-After": "1"})
+        with self._lock:
+            self._failures = 0
+        if reply.retire:
+            self._replace(worker)
+        else:
+            self.idle.put(worker)
         return reply
 
     def close(self) -> None:
