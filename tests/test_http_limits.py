@@ -190,3 +190,43 @@ def test_post_still_works(strict: Running) -> None:
     status, _, body = http(strict.endpoint, data=urllib.parse.urlencode({"query": CAUSAL}).encode(),
                            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"})
     assert status == 200 and body.startswith("gene")
+
+
+def hrefs(html: str) -> list[str]:
+    from html.parser import HTMLParser
+
+    found: list[str] = []
+
+    class Links(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.extend(v or "" for k, v in attrs if k in ("href", "src", "action"))
+
+    Links().feed(html)
+    return found
+
+
+@pytest.mark.parametrize("iri", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>x</script>",
+                                 "vbscript:x", "file:///etc/passwd"])
+def test_a_results_page_never_links_a_script_scheme(strict: Running, iri: str) -> None:
+    """The reproduction of issue 11: a query that makes a javascript: IRI rendered as a link."""
+    status, headers, body = get(strict, f'SELECT ?x WHERE {{ BIND(IRI("{iri}") AS ?x) }}', "text/html")
+    assert status == 200 and "text/html" in headers["Content-Type"]
+    links = hrefs(body)
+    assert links and not any(link.lower().startswith(("javascript:", "data:", "vbscript:", "file:")) for link in links)
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_an_entity_page_never_links_a_script_iri_from_the_data(tmp_path_factory) -> None:
+    data = tmp_path_factory.mktemp("evil") / "evil.nt"
+    data.write_text('<https://w3id.org/smakg/id/condition/x> <http://www.w3.org/2000/01/rdf-schema#seeAlso> '
+                    '<javascript:alert(1)> .\n<https://w3id.org/smakg/id/condition/x> '
+                    '<http://www.w3.org/2000/01/rdf-schema#label> "x" .\n', encoding="utf-8")
+    running = start(tmp_path_factory.mktemp("serve-evil"), "--workers", "1", "--data", str(data))
+    try:
+        status, _, body = http(running.url + "/id/condition/x", headers={"Accept": "text/html"})
+        assert status == 200, body
+        assert "javascript:alert(1)" in body, "the IRI is shown as text"
+        assert not any(link.lower().startswith("javascript:") for link in hrefs(body))
+    finally:
+        stop(running)
