@@ -746,6 +746,34 @@ def shapes(
 
 
 @app.command()
+def synth(
+    out: Annotated[Path, typer.Argument(help="New or empty folder to write the synthetic project into.")],
+    scale: Annotated[int, typer.Option("--scale", help="Scale factor: copies of the knowledge base (1 is its "
+                                       "own shape, about 2,700 built triples each).")] = 1,
+    mistakes: Annotated[int, typer.Option("--mistakes", help="Curator's mistakes to inject (listed in "
+                                          "mistakes.txt).")] = 0,
+    seed: Annotated[int, typer.Option("--seed", help="Chooses the mistakes and their targets.")] = 0,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Write a synthetic project (knowledge base, shapes, source documents) at any scale, for benchmarks.
+
+    Valid by construction unless --mistakes is given. Example:
+
+        smakg synth /tmp/kb100 --scale 40 && smakg build --project /tmp/kb100 --sources-dir /tmp/kb100/sources
+    """
+
+    def body() -> int:
+        from smakg.qa.synthetic import generate
+
+        made = generate(out, scale, template=Project(project), mistakes=mistakes, seed=seed)
+        typer.echo(f"wrote {len(made.files)} files into {out}/: {made.triples} curated triples, {made.claims} claims"
+                   + (f", {len(made.mistakes)} mistakes (mistakes.txt)" if mistakes else ""))
+        return EXIT_OK
+
+    _run(body)
+
+
+@app.command()
 def version() -> None:
     """Print the smakg version."""
     typer.echo(__version__)

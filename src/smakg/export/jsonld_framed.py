@@ -33,12 +33,58 @@ def read_frame(path: Path) -> dict[str, Any]:
     return frame
 
 
+class _ReverseIndexed(dict[str, Any]):
+    """pyld's node map with an index of who references whom. pyld 3.3 embeds a ``@reverse`` term by scanning every
+    node of the graph (``state['subjects'].items()``) for each node it embeds, which is quadratic in the graph's size;
+    that scan is the only caller of ``items()``, and the node being embedded is then on top of pyld's subject stack.
+    So ``items()`` yields only the nodes that reference that node, in the node map's order: pyld's own test inside
+    the scan keeps the same ones, in the same order, and the framed output is the same."""
+
+    def __init__(self, nodes: dict[str, Any], stack: list[dict[str, Any]]) -> None:
+        super().__init__(nodes)
+        self._stack = stack
+        self._referrers: dict[str, list[str]] | None = None
+
+    def _index(self) -> dict[str, list[str]]:
+        referrers: dict[str, list[str]] = {}
+        for subject, node in super().items():
+            seen: set[str] = set()
+            for key, values in node.items():
+                if key.startswith("@") or not isinstance(values, list):
+                    continue
+                for value in values:
+                    target = value.get("@id") if isinstance(value, dict) else None
+                    if isinstance(target, str) and target not in seen:
+                        seen.add(target)
+                        referrers.setdefault(target, []).append(subject)
+        return referrers
+
+    def items(self) -> Any:
+        if not self._stack:
+            return super().items()
+        if self._referrers is None:
+            self._referrers = self._index()
+        current = self._stack[-1]["subject"]["@id"]
+        return [(subject, self[subject]) for subject in self._referrers.get(current, ())]
+
+
+class _Processor(jsonld.JsonLdProcessor):  # type: ignore[misc]  # pyld ships no types
+    """pyld's processor with the reverse-property scan indexed (``_ReverseIndexed``); same output."""
+
+    def _match_frame(self, state: dict[str, Any], subjects: Any, frame: Any, parent: Any, property: Any) -> Any:
+        if not isinstance(state["subjects"], _ReverseIndexed):
+            state["subjects"] = _ReverseIndexed(state["subjects"], state["subjectStack"])
+        return super()._match_frame(state, subjects, frame, parent, property)
+
+
 def frame_documents(doc: list[dict[str, Any]], frame: dict[str, Any], context: dict[str, Any], *,
-                    source: str = "the frame") -> list[dict[str, Any]]:
-    """Frame expanded JSON-LD; return the top-level documents (compacted with the frame's or the given context)."""
+                    source: str = "the frame", indexed: bool = True) -> list[dict[str, Any]]:
+    """Frame expanded JSON-LD; return the top-level documents (compacted with the frame's or the given context).
+    ``indexed=False`` frames with pyld's processor as it is (the tests compare the two)."""
     full = frame if "@context" in frame else {"@context": context, **frame}
+    processor = _Processor() if indexed else jsonld.JsonLdProcessor()
     try:
-        out = jsonld.frame(doc, full, {**OPTIONS, "omitDefault": True, "omitGraph": False})
+        out = processor.frame(doc, full, {**OPTIONS, "omitDefault": True, "omitGraph": False})
     except jsonld.JsonLdError as exc:
         raise BadInputError(f"{source}: JSON-LD framing failed: {jsonld_error(exc)}",
                             hint="check the frame against the JSON-LD 1.1 Framing specification") from None
@@ -72,7 +118,8 @@ def triples_of(docs: list[dict[str, Any]], context: dict[str, Any]) -> Graph:
 
 
 def framed(graph: Graph, context: dict[str, Any], frame: dict[str, Any], *,
-           frame_context: dict[str, Any] | None = None, source: str = "the frame") -> dict[str, Any]:
+           frame_context: dict[str, Any] | None = None, source: str = "the frame",
+           indexed: bool = True) -> dict[str, Any]:
     """The framed document in ``context``: a ``@graph`` of the framed documents (sorted by id) followed by the flat
     nodes of every subject the documents do not hold completely (sorted by id), so nothing of the graph is lost.
     The frame's keys are read with its own ``@context``, else ``frame_context``, else ``context``."""
@@ -80,9 +127,10 @@ def framed(graph: Graph, context: dict[str, Any], frame: dict[str, Any], *,
     frame_ctx = frame.get("@context", frame_context or context)
     frame = dict(frame)
     incoming = frame.pop(INCOMING, None)
-    docs = frame_documents(doc, frame, frame_ctx, source=source)
+    docs = frame_documents(doc, frame, frame_ctx, source=source, indexed=indexed)
     if isinstance(incoming, dict):
-        _attach_incoming(docs, frame_documents(doc, {**incoming, "type": "Statement"}, frame_ctx, source=source))
+        _attach_incoming(docs, frame_documents(doc, {**incoming, "type": "Statement"}, frame_ctx, source=source,
+                                               indexed=indexed))
     if frame_ctx != context:
         docs = jsonld.compact({"@context": frame_ctx, "@graph": docs}, {"@context": context},
                               {**OPTIONS, "graph": True}).get("@graph", [])
