@@ -98,6 +98,8 @@ class WorkerPool:
         self.refused_repeats = 0
         self._failures = 0  # workers lost in a row (crash or time limit) since the last answer: the back-off
         self._crashers: dict[str, None] = {}  # digests of jobs that killed a worker (oldest first, at most 256)
+        self._restarts: list[threading.Thread] = []
+        self._stopping = threading.Event()
         self._closed = False
         self._lock = threading.Lock()
         self._all: set[Worker] = set()
@@ -116,9 +118,12 @@ class WorkerPool:
             self.idle.put(worker)
 
     def _spawn(self) -> Worker:
-        worker = Worker(self.ctx, self.data, self.settings)
         with self._lock:
-            self._all.add(worker)
+            return self._spawn_locked()
+
+    def _spawn_locked(self) -> Worker:
+        worker = Worker(self.ctx, self.data, self.settings)
+        self._all.add(worker)
         return worker
 
     def _retire(self, worker: Worker) -> None:
@@ -138,19 +143,26 @@ class WorkerPool:
             self._failures += 1
 
         def start() -> None:
-            time.sleep(delay)
+            if self._stopping.wait(delay):  # the pool closed during the back-off: start nothing
+                return
             try:
-                fresh = self._spawn()
+                with self._lock:  # close() takes the same lock: a worker starts before it, or never
+                    if self._closed:
+                        return
+                    fresh = self._spawn_locked()
                 fresh.wait_ready(self.start_timeout)
             except Exception as exc:  # reported; the pool shrinks instead of the server dying
                 print(f"smakg serve: could not restart a query worker: {exc}", file=sys.stderr, flush=True)
                 return
-            if self._closed:
+            if self._stopping.is_set():  # closed while the worker started
                 self._retire(fresh)
             else:
                 self.idle.put(fresh)
 
-        threading.Thread(target=start, daemon=True, name="smakg-respawn").start()
+        thread = threading.Thread(target=start, daemon=True, name="smakg-respawn")
+        with self._lock:
+            self._restarts = [t for t in self._restarts if t.is_alive()] + [thread]
+        thread.start()
 
     @staticmethod
     def _digest(job: object) -> str:
@@ -198,7 +210,14 @@ class WorkerPool:
         return reply
 
     def close(self) -> None:
-        self._closed = True
+        """Stop every worker, and every restart still waiting or starting, before returning (so a store folder
+        the workers read can be released safely afterwards)."""
+        with self._lock:
+            self._closed = True
+            restarts = list(self._restarts)
+        self._stopping.set()
+        for thread in restarts:
+            thread.join(self.start_timeout + 5)
         with self._lock:
             workers = list(self._all)
         for worker in workers:
