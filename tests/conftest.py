@@ -74,6 +74,19 @@ def built():
 
 
 @pytest.fixture(scope="session")
+def store_releases(tmp_path_factory) -> dict[str, Path]:
+    """The real release and a changed one, built once for the tests against real stores (test_publish.py,
+    test_publish_virtuoso.py), keyed by version (tests/stores.py: build_release)."""
+    from stores import CHANGED_VERSION, build_release
+
+    from smakg import __version__
+
+    tmp = tmp_path_factory.mktemp("releases")
+    return {__version__: build_release(tmp / "a"),
+            CHANGED_VERSION: build_release(tmp / "b", version=CHANGED_VERSION, work=tmp / "project-b")}
+
+
+@pytest.fixture(scope="session")
 def exports(built) -> dict[str, str]:
     from smakg.export.registry import render_exports
     from smakg.project import Project

@@ -27,7 +27,9 @@ from smakg.sparql.results import render_table
 QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 CHANGED = "Changed release "
-CURRENT = "https://w3id.org/smakg/graph/current"
+CHANGED_VERSION = "9.9.9-test"  # the version of the changed release the tests publish after the real one
+GRAPHS = "https://w3id.org/smakg/graph/"  # the release graphs and the current one
+CURRENT = GRAPHS + "current"
 
 
 def oxigraph_binary() -> str:
@@ -62,8 +64,50 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path, timeout: floa
     raise AssertionError(f"the server did not listen on {port} within {timeout} s: {log.read_text()[-800:]}")
 
 
+class Server:
+    """What the tests ask of any SPARQL store they started: its answers over HTTP (SPARQLWrapper), its named graphs
+    with their counts, and which release is current."""
+
+    query_path = "/query"
+
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def query_url(self) -> str:
+        return self.url + self.query_path
+
+    def select(self, query: str, *, default_graph: str | None = None) -> dict:
+        client = SPARQLWrapper(self.query_url)
+        client.setMethod(POST)
+        client.setReturnFormat(JSON)
+        if default_graph is not None:
+            client.addDefaultGraph(default_graph)
+        client.setQuery(query)
+        return client.query().convert()
+
+    def graphs(self) -> dict[str, int]:
+        """Every named graph of smakg's (the release graphs and the current one) and its triple count; a store's
+        own system graphs (Virtuoso has several) are left out."""
+        found = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+                            f"FILTER(STRSTARTS(STR(?g), \"{GRAPHS}\")) }} GROUP BY ?g")
+        return {b["g"]["value"]: int(b["n"]["value"]) for b in found["results"]["bindings"]}
+
+    def current_version(self) -> str | None:
+        """The version of the release in the current graph: a changed release's (``build_release``), else the
+        project's; None when the current graph is empty."""
+        found = self.select(f"SELECT ?c WHERE {{ GRAPH <{CURRENT}> {{ ?s <{RDFS_COMMENT}> ?c "
+                            f"FILTER(STRSTARTS(?c, \"{CHANGED}\")) }} }}")
+        values = {b["c"]["value"].removeprefix(CHANGED).split(". ")[0] for b in found["results"]["bindings"]}
+        assert len(values) <= 1, values
+        if values:
+            return values.pop()
+        return __version__ if self.graphs().get(CURRENT) else None
+
+
 @dataclass
-class Oxigraph:
+class Oxigraph(Server):
     """An Oxigraph server on loopback over one store folder."""
 
     location: Path
@@ -81,42 +125,112 @@ class Oxigraph:
         return self
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop(self.process)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def select(self, query: str, *, default_graph: str | None = None) -> dict:
-        client = SPARQLWrapper(self.url + "/query")
-        client.setMethod(POST)
-        client.setReturnFormat(JSON)
-        if default_graph is not None:
-            client.addDefaultGraph(default_graph)
-        client.setQuery(query)
-        return client.query().convert()
 
-    def graphs(self) -> dict[str, int]:
-        """Every named graph and its triple count."""
-        found = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        return {b["g"]["value"]: int(b["n"]["value"]) for b in found["results"]["bindings"]}
+def stop(process: subprocess.Popen | None) -> None:
+    """Stop a server the tests started (SIGTERM, then SIGKILL after 30 s)."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
 
-    def current_version(self) -> str | None:
-        """The version of the release in the current graph: a changed release's (``build_release``), else the
-        project's; None when the current graph is empty."""
-        found = self.select(f"SELECT ?c WHERE {{ GRAPH <{CURRENT}> {{ ?s <{RDFS_COMMENT}> ?c "
-                            f"FILTER(STRSTARTS(?c, \"{CHANGED}\")) }} }}")
-        values = {b["c"]["value"].removeprefix(CHANGED).split(". ")[0] for b in found["results"]["bindings"]}
-        assert len(values) <= 1, values
-        if values:
-            return values.pop()
-        return __version__ if self.graphs().get(CURRENT) else None
+
+VIRTUOSO_INSTALL = "apt-get install -y --no-install-recommends virtuoso-opensource-7-bin"
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 0
+DirsAllowed = {dir}, {allowed}
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+ThreadsPerQuery = 2
+CaseMode = 2
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {dir}
+ServerThreads = 4
+MaxClientConnections = 4
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
+def virtuoso_binaries() -> tuple[str, str]:
+    """Debian's Virtuoso server and its SQL client (``virtuoso-t``, ``isql-vt``); absent: skip, or fail under CI."""
+    server, client = shutil.which("virtuoso-t"), shutil.which("isql-vt")
+    if server is None or client is None:
+        message = f"Virtuoso is not installed ({VIRTUOSO_INSTALL}; .ci/run installs it)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return server, client
+
+
+@dataclass
+class Virtuoso(Server):
+    """A Virtuoso server on loopback with its own database in ``folder`` (created by the first start: the
+    administrator is ``dba`` with password ``dba``, and the anonymous SPARQL endpoint ``/sparql`` runs as the SQL
+    user ``SPARQL``, which may read but not update until granted); files under ``allowed`` may be bulk loaded."""
+
+    folder: Path
+    allowed: Path
+    http_port: int = 0
+    sql_port: int = 0
+    process: subprocess.Popen | None = None
+    query_path = "/sparql"
+
+    def start(self) -> Virtuoso:
+        server, _ = virtuoso_binaries()
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.http_port, self.sql_port = free_port(), free_port()
+        ini = self.folder / "virtuoso.ini"
+        ini.write_text(VIRTUOSO_INI.format(dir=self.folder, allowed=self.allowed, sql_port=self.sql_port,
+                                           http_port=self.http_port), encoding="utf-8")
+        log = self.folder / "console.log"
+        self.process = subprocess.Popen([server, "+foreground", "+configfile", str(ini)], cwd=self.folder,
+                                        stdout=log.open("w"), stderr=subprocess.STDOUT)
+        wait_for_port(self.sql_port, self.process, log)
+        wait_for_port(self.http_port, self.process, log)
+        return self
+
+    def stop(self) -> None:
+        stop(self.process)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    def sql(self, statements: str) -> str:
+        """Run SQL as ``dba`` with Virtuoso's own client; any error fails the test."""
+        _, client = virtuoso_binaries()
+        done = subprocess.run([client, f"127.0.0.1:{self.sql_port}", "dba", "dba", "VERBOSE=OFF",
+                               f"EXEC={statements}"], capture_output=True, text=True, timeout=120)
+        out = done.stdout + done.stderr
+        assert done.returncode == 0 and "Error" not in out, f"{statements}\n{out}"
+        return out
 
 
 def smakg(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:

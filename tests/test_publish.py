@@ -22,13 +22,13 @@ from pathlib import Path
 
 import pytest
 import typer
-from stores import CURRENT, Oxigraph, build_release, disagreements, oxigraph_binary, smakg
+from stores import CHANGED_VERSION, CURRENT, Oxigraph, disagreements, oxigraph_binary, smakg
 
 from smakg import __version__
 from smakg.sparql.query import Engine
 
 VERSION_GRAPH = "https://w3id.org/smakg/graph/"
-A, B = __version__, "9.9.9-test"  # the real release, and a changed one (tests/stores.py: build_release)
+A, B = __version__, CHANGED_VERSION  # the real release, and a changed one (tests/stores.py: build_release)
 
 
 def clean_env(**extra: str) -> dict[str, str]:
@@ -41,10 +41,9 @@ def publish(endpoint: str, dist: Path, *args: str, env: dict[str, str] | None = 
 
 
 @pytest.fixture(scope="module")
-def releases(tmp_path_factory) -> dict[str, Path]:
+def releases(request: pytest.FixtureRequest) -> dict[str, Path]:
     oxigraph_binary()  # skip (or fail under CI) before building anything
-    tmp = tmp_path_factory.mktemp("releases")
-    return {A: build_release(tmp / "a"), B: build_release(tmp / "b", version=B, work=tmp / "project-b")}
+    return request.getfixturevalue("store_releases")
 
 
 @pytest.fixture

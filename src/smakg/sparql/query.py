@@ -366,10 +366,10 @@ class Engine:
             yield from self.graph.triples((s, p, o))
             return
         assert self.store is not None
-        subject, predicate, obj = (None if t is None else _to_ox(t) for t in (s, p, o))
+        subject, predicate, obj = (None if t is None else _to_ox_cached(t) for t in (s, p, o))
         # oxigraph raises TypeError for a literal subject or a non-IRI predicate (rdflib just matches nothing)
         for quad in self.store.quads_for_pattern(subject, predicate, obj, None):  # type: ignore[arg-type]
-            yield _from_ox(quad.subject), _from_ox(quad.predicate), _from_ox(quad.object)
+            yield _from_ox_cached(quad.subject), _from_ox_cached(quad.predicate), _from_ox_cached(quad.object)
 
 
 def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -391,6 +391,12 @@ def _from_ox(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     return URIRef(term.value)  # type: ignore[union-attr]  # an RDF 1.2 triple term has no rdflib form
+
+
+# A page reads the same terms again and again (an entity page converts some 4,000), and making an rdflib term costs
+# microseconds (URIRef checks its IRI): remember the most recent conversions (terms are immutable on both sides).
+_to_ox_cached = functools.lru_cache(maxsize=1 << 16)(_to_ox)
+_from_ox_cached = functools.lru_cache(maxsize=1 << 16)(_from_ox)
 
 
 QUERY_SUFFIXES = (".rq", ".sparql")

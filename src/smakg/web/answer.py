@@ -15,7 +15,7 @@ from smakg.sparql.results import render_table
 from smakg.web.conneg import GRAPH_FORMATS, TABLE_FORMATS
 from smakg.web.html import SECURITY_HEADERS
 from smakg.web.jobs import FindJob, PageJob, QueryJob, Reply, Settings, SiteJob, problem
-from smakg.web.pages import describe, find_html, query_error_html, results_html
+from smakg.web.pages import describe, find_html, is_empty, query_error_html, results_html
 from smakg.web.site import Site
 
 TRUNCATED = "Smakg-Truncated"
@@ -110,7 +110,7 @@ class Answerer:
 
     def page(self, job: PageJob) -> Reply:
         graph = describe(self.engine, job.iri)
-        if len(graph) == 0:
+        if is_empty(graph):
             return problem(404, f"{job.iri}: no such entity in this graph")
         body = graph_text(to_ntriples(graph), job.format.name, context=self.settings.context)
         return Reply(200, job.format.content_type, body.encode("utf-8"), {}, f"{len(graph)} triples")

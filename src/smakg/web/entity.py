@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
@@ -65,6 +65,7 @@ class Page:
     root: str
     stem: str = ""  # the page's file name without .html: its data forms are STEM.ttl and STEM.jsonld beside it
     diagram: tuple[str, str] | None = None
+    _links: dict[Node, str] = field(default_factory=dict, init=False, repr=False)  # a(): an IRI's link, once
 
     def a(self, node: Node | None) -> str:
         """A term as HTML: a literal as text, an IRI as a link to its page here (or to itself when it is a web
@@ -76,13 +77,17 @@ class Page:
             return esc(str(node)) + lang
         if isinstance(node, BNode):
             return "[]"
+        known = self._links.get(node)
+        if known is not None:
+            return known
         iri = str(node)
         name = PREDICATE_WORDS.get(node) or self.labels.name(node)
         curie = compress_iri(iri)
         ours = iri.startswith((ID, str(SMAKG)))  # our own names need no code; an imported term shows its CURIE
         code = f" <code>{esc(curie)}</code>" if curie and curie != name and not ours else ""
         path = self.paths.of(iri)
-        return link(self.root + path if path else iri, name) + code
+        html = self._links[node] = link(self.root + path if path else iri, name) + code
+        return html
 
     def xref(self, node: Node) -> str:
         """A cross-reference as its CURIE linked to its web address (the CURIE's expansion)."""

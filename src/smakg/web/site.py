@@ -30,7 +30,7 @@ from smakg.web.diagram import Diagram, condition_diagram, dot_available, gene_di
 from smakg.web.entity import Page, _system_name, body_systems, entity_html
 from smakg.web.html import Paths, document, esc, link
 from smakg.web.jobs import SiteInputs
-from smakg.web.pages import EXAMPLE, describe, prefix_table
+from smakg.web.pages import EXAMPLE, describe, is_empty, prefix_table
 from smakg.web.view import Labels, page_graph
 
 HTML = "text/html; charset=utf-8"
@@ -108,7 +108,7 @@ class Site:
             diagram = self.diagram(iri)
             return None if diagram is None or not self.dot else (MEDIA[".svg"], render_svg(diagram))
         graph = describe(self.engine, iri)
-        if len(graph) == 0 or (suffix == ".jsonld" and not self.inputs.context):
+        if is_empty(graph) or (suffix == ".jsonld" and not self.inputs.context):
             return None
         context = json.loads(self.inputs.context) if suffix == ".jsonld" else None
         return MEDIA[suffix], graph_text(to_ntriples(graph), suffix[1:], context=context).encode("utf-8")
@@ -145,7 +145,7 @@ class Site:
 
     def entity_page(self, iri: str) -> str | None:
         graph = page_graph(self.engine, iri)
-        if len(graph) == 0:
+        if is_empty(graph):
             return None
         path = self.paths.of(iri)
         assert path is not None

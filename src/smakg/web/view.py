@@ -15,7 +15,7 @@ from rdflib.term import Node
 from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import DERIVED_KINDS, ECO, HP_PHENOTYPIC_ABNORMALITY, ID, OA, OBOINOWL, SMAKG, compress_iri
 from smakg.sparql.query import Engine
-from smakg.web.pages import describe
+from smakg.web.pages import describe, is_empty
 
 CURATOR_INFERENCE = ECO["0000305"]
 _CONTEXT_LINKS = (SMAKG.locatedIn, SMAKG.partOf)  # gene -> locus -> chromosome, for the pages of conditions
@@ -36,7 +36,7 @@ def page_graph(engine: Engine, iri: str) -> Graph:
     """The description of ``iri`` (pages.describe) with the context its page shows: the types and labels of its
     neighbours, the locus and chromosome of each gene, and each HPO term's ancestors up to the body systems."""
     graph = describe(engine, iri)
-    if len(graph) == 0:
+    if is_empty(graph):
         return graph
     derived = tuple(ID + kind + "/" for kind in DERIVED_KINDS)  # statements and their parts: described already
     neighbours = {t for s, _, o in graph for t in (s, o) if isinstance(t, URIRef) and not str(t).startswith(derived)}
@@ -66,15 +66,22 @@ class Labels:
     def __init__(self, graph: Graph, vocabulary: Mapping[str, str]) -> None:
         self.graph = graph
         self.vocabulary = vocabulary
+        self._names: dict[Node, str] = {}  # an IRI's name, looked up once (a page names some IRIs many times)
 
     def name(self, node: Node | None) -> str:
         if isinstance(node, Literal):
             return str(node)
+        if isinstance(node, URIRef) and node in self._names:
+            return self._names[node]
         label = self.graph.value(node, RDFS.label) or self.graph.value(node, DCTERMS.title)
         if label is not None:
-            return str(label)
-        text = str(node)
-        return self.vocabulary.get(text) or compress_iri(text) or text
+            found = str(label)
+        else:
+            text = str(node)
+            found = self.vocabulary.get(text) or compress_iri(text) or text
+        if isinstance(node, URIRef):
+            self._names[node] = found
+        return found
 
 
 @dataclass
