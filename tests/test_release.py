@@ -178,3 +178,24 @@ def test_a_changed_file_changes_its_checksum(built) -> None:
     assert _int(after, node, DCAT.byteSize) == _int(before, node, DCAT.byteSize) + len("# one more line\n")
     assert after.value(after.value(node, SPDX.checksum), SPDX.checksumValue) != before.value(
         before.value(node, SPDX.checksum), SPDX.checksumValue)
+
+
+def test_every_literal_survives_a_triple_store(dist) -> None:
+    """Data integrators load smakg.nt into their own store: every literal must come back with the same lexical
+    form and datatype (Oxigraph and Virtuoso store derived integer types such as xsd:nonNegativeInteger as
+    xsd:integer, so the release uses none)."""
+    import pyoxigraph as ox
+
+    data = (dist / "smakg.nt").read_bytes()
+    store = ox.Store()
+    store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
+    sent = {(str(o), str(o.datatype or ""), o.language or "") for _, _, o in Graph().parse(data=data, format="nt")
+            if isinstance(o, Literal)}
+    back = set()
+    for quad in store:
+        o = quad.object
+        if isinstance(o, ox.Literal):
+            datatype = "" if o.language else o.datatype.value
+            back.add((o.value, "" if datatype.endswith("#string") else datatype, o.language or ""))
+    sent = {(v, "" if d.endswith("#string") else d, lang) for v, d, lang in sent}
+    assert sent == back, f"changed by the store: {sorted(sent ^ back)[:6]}"
