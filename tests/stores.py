@@ -28,8 +28,9 @@ QUERIES = sorted((ROOT / "queries").glob("*.rq"))
 RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
 CHANGED = "Changed release "
 CHANGED_VERSION = "9.9.9-test"  # the version of the changed release the tests publish after the real one
-GRAPHS = "https://w3id.org/smakg/graph/"  # the release graphs and the current one
-CURRENT = GRAPHS + "current"
+GRAPHS = "https://w3id.org/smakg/graph/"  # the namespace of smakg's graphs in a store
+RELEASES = GRAPHS + "release/"  # each release's own graph: RELEASES + version
+CURRENT = GRAPHS + "current"  # the graph readers query
 
 
 def oxigraph_binary() -> str:

@@ -25,6 +25,7 @@ from stores import (
     CURRENT,
     GRAPHS,
     QUERIES,
+    RELEASES,
     Virtuoso,
     has_order,
     http_answer,
@@ -171,17 +172,17 @@ def test_publish_republish_and_a_changed_release(virtuoso: Virtuoso, releases: d
     first = publish(virtuoso, releases[A])
     assert first.returncode == 0, first.stderr
     assert f"published release {A} ({n_a} triples" in first.stdout
-    assert virtuoso.graphs() == {GRAPHS + A: n_a, CURRENT: n_a}
+    assert virtuoso.graphs() == {RELEASES + A: n_a, CURRENT: n_a}
     assert virtuoso.current_version() == A
 
     again = publish(virtuoso, releases[A])  # harmless: the same graphs, the same counts, nothing doubled
     assert again.returncode == 0, again.stderr
-    assert virtuoso.graphs() == {GRAPHS + A: n_a, CURRENT: n_a}
+    assert virtuoso.graphs() == {RELEASES + A: n_a, CURRENT: n_a}
 
     changed = publish(virtuoso, releases[B])
     assert changed.returncode == 0, changed.stderr
     assert virtuoso.current_version() == B
-    assert virtuoso.graphs() == {GRAPHS + A: n_a, GRAPHS + B: n_b, CURRENT: n_b}
+    assert virtuoso.graphs() == {RELEASES + A: n_a, RELEASES + B: n_b, CURRENT: n_b}
 
 
 def test_every_competency_question_agrees_once_the_known_differences_are_normalised(

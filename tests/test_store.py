@@ -84,6 +84,45 @@ def test_a_failed_load_leaves_the_previous_store_current(tmp_path: Path, release
     assert after.reused and count(after.path) == good.triples
 
 
+def test_a_release_swapped_between_hash_and_load_is_not_what_the_marker_names(tmp_path: Path, release: Path) -> None:
+    """`smakg build` replaces dist/ whole; a build finishing after the store hashed the file and before it loaded
+    it must not leave a store whose marker names other triples than it holds."""
+    nt = tmp_path / "smakg.nt"
+    nt.write_bytes(release.read_bytes())
+    new = changed(release, tmp_path)
+    lines = len(release.read_text(encoding="utf-8").splitlines())
+    folder = tmp_path / "store"
+    swapped = prepare(folder, nt, progress=lambda _: new.replace(nt))  # said between the hash and the load
+    swapped.release()
+    marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    assert count(swapped.path) == swapped.triples == lines, "the file opened and hashed is the one loaded"
+    assert marker["sha256"] == swapped.sha256 == sha256_of(release)
+    after = prepare(folder, nt)  # now the changed release: loaded, not taken for the old one
+    after.release()
+    assert not after.reused and after.triples == count(after.path) == lines - 1
+
+
+def test_a_release_rewritten_in_place_during_the_load_is_recorded_as_loaded(tmp_path: Path, release: Path) -> None:
+    nt = tmp_path / "smakg.nt"
+    data = release.read_bytes()
+    nt.write_bytes(data)
+    first = data.splitlines(keepends=True)[0]
+    other = first.replace(b"<http://", b"<urn:xx:", 1)  # the same length, another subject
+    assert len(other) == len(first) and other != first
+
+    def rewrite(_: str) -> None:
+        with nt.open("r+b") as f:  # the same file (inode), other bytes
+            f.write(other)
+
+    folder = tmp_path / "store"
+    loaded = prepare(folder, nt, progress=rewrite)
+    loaded.release()
+    marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    assert marker["sha256"] == loaded.sha256 == sha256_of(nt), "the marker names the bytes the loader read"
+    assert loaded.sha256 != sha256_of(release)
+    assert prepare(folder, release).reused is False
+
+
 def test_one_server_per_store(tmp_path: Path, release: Path) -> None:
     held = prepare(tmp_path / "store", release)
     try:

@@ -586,9 +586,9 @@ def publish(
                                                    "(Virtuoso: http://HOST:8890/sparql).")] = None,
     store_url: Annotated[str | None, typer.Option("--store-url", metavar="URL", help="Graph Store Protocol "
                                                   "endpoint (Virtuoso: http://HOST:8890/sparql-graph-crud).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", help="Seconds to wait for the store in "
-                                           "any one network operation (connect, send a chunk, read an answer).")
-                       ] = 60.0,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=0.1, max=3600.0,
+                                           help="Seconds to wait for the store in any one network operation "
+                                           "(connect, send a chunk, read an answer), from 0.1 to 3600.")] = 60.0,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the release and print the steps; connect to "
                                           "nothing.")] = False,
     dist: Annotated[Path | None, typer.Option("--dist", metavar="DIR", help="The built release (default: dist/ "
@@ -596,7 +596,7 @@ def publish(
     project: ProjectOpt = Path("."),
 ) -> None:
     """Publish the built release into a SPARQL store: PUT dist/smakg.nt into the named graph of its version
-    (https://w3id.org/smakg/graph/VERSION, Graph Store Protocol), check the store's triple count against
+    (https://w3id.org/smakg/graph/release/VERSION, Graph Store Protocol), check the store's triple count against
     void.ttl, and only then COPY it to https://w3id.org/smakg/graph/current, the graph readers query. Re-running
     is harmless. Credentials (HTTP basic) come from SMAKG_STORE_USER and SMAKG_STORE_PASSWORD only.
 
@@ -616,13 +616,15 @@ def publish(
 
         target = Target.of(endpoint, query_url=query_url, update_url=update_url, store_url=store_url,
                            timeout=timeout)
-        release = read_release(dist if dist is not None else Project(project).dist)
-        if dry_run:
-            typer.echo("dry run: nothing is sent; publish would do:")
-            for line in plan(release, target):
-                typer.echo(f"  {line}")
-            return EXIT_OK
-        done = publish_release(release, target, progress=_progress)
+        for warning in target.warnings:
+            _err(warning)
+        with read_release(dist if dist is not None else Project(project).dist) as release:
+            if dry_run:
+                typer.echo("dry run: nothing is sent; publish would do:")
+                for line in plan(release, target):
+                    typer.echo(f"  {line}")
+                return EXIT_OK
+            done = publish_release(release, target, progress=_progress)
         typer.echo(f"published release {release.version} ({done.triples} triples, checked against void.ttl) into "
                    f"<{release.graph}> and made it current in <{done.current_graph}>: upload "
                    f"{done.upload_seconds:.2f} s, total {done.seconds:.2f} s")

@@ -53,9 +53,10 @@ SEL = Namespace(ID + "selector/")
 DATASET = ID.rstrip("/") + "/dataset"
 RELEASE = BASE + "release/"  # a release's files: {RELEASE}{version}/{file} (void.ttl's dcat:downloadURL)
 # The named graphs `smakg publish` writes into a SPARQL store: one per release ({RELEASE_GRAPHS}{version}), and the
-# graph readers query, which holds a copy of the release made current last.
-RELEASE_GRAPHS = BASE + "graph/"
-CURRENT_GRAPH = RELEASE_GRAPHS + "current"
+# graph readers query, which holds a copy of the release made current last. The release graphs have a namespace of
+# their own, so that no version (not even one named "current") can name the graph readers query.
+RELEASE_GRAPHS = BASE + "graph/release/"
+CURRENT_GRAPH = BASE + "graph/current"
 
 IMPORTS = BASE + "imports/"  # the named extracts of external ontologies (ontology/imports/)
 CHECKS = Namespace(BASE + "checks#")  # the Python checks, as sh:sourceShape of their results

@@ -4,7 +4,10 @@ The release is bulk-loaded once into ``DIR/release-<sha256 prefix>/``; ``DIR/cur
 the N-Triples it was loaded from, the store's folder and its triple count. While the release is unchanged the
 store is reused as it is; when it changes, the new release is loaded into a fresh folder (``DIR/.loading-*``),
 renamed into place, and only then does the marker name it (an atomic file replace), so a load that fails or is
-interrupted leaves the previous store whole and current. Older stores are removed after the swap. A lock file
+interrupted leaves the previous store whole and current. Older stores are removed after the swap. A release given
+as a file is opened once: hashed, then bulk-loaded from that open file through a reader that hashes what the loader
+reads, and the marker records that hash, the hash of the bytes actually loaded (a file swapped or rewritten in
+between cannot make the marker name other triples than the store holds). A lock file
 (``DIR/lock``) keeps a second server from reloading the store under the first; the workers of a server open the
 store read-only (``Store.read_only``), which several processes may do at once.
 """
@@ -21,7 +24,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, BinaryIO, cast
 
 import pyoxigraph as ox
 
@@ -88,22 +91,40 @@ def _lock(directory: Path) -> IO[str]:
     return handle
 
 
-def _load(directory: Path, data: Path | bytes) -> tuple[Path, int]:
+class _Hashing:
+    """A binary file whose every read is added to a SHA-256 (what the bulk loader reads is what is hashed)."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        self.digest = hashlib.sha256()
+
+    def read(self, n: int = -1) -> bytes:
+        chunk = self.file.read(n)
+        self.digest.update(chunk)
+        return chunk
+
+
+def _hash_open(file: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    while chunk := file.read(CHUNK):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _load(directory: Path, data: _Hashing | bytes, name: str) -> tuple[Path, int]:
     """Bulk-load ``data`` into a fresh folder of ``directory``; its path and triple count."""
     fresh = Path(tempfile.mkdtemp(prefix=LOADING, dir=directory))
     try:
         store = ox.Store(str(fresh))
-        if isinstance(data, bytes):
-            store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES)
-        else:
-            store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
+        # pyoxigraph reads any object with read(n) (its stub names IO[bytes])
+        store.bulk_load(data if isinstance(data, bytes) else cast(IO[bytes], data), format=ox.RdfFormat.N_TRIPLES)
         store.flush()
         triples = len(store)
         del store  # closes the database, so the workers can open it read-only
     except SyntaxError as exc:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise BadInputError(f"{data if isinstance(data, Path) else 'the graph'}: not valid N-Triples ({exc})"
-                            ) from None
+        raise BadInputError(f"{name}: not valid N-Triples ({exc})") from None
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
@@ -115,8 +136,16 @@ def prepare(directory: Path, data: Path | bytes, *, origin: str = "",
     """The store in ``directory`` holding ``data`` (N-Triples bytes or file): reused when it already holds the same
     release, else loaded afresh and swapped in (module docstring). The returned lock stays held."""
     lock = _lock(directory)
+    file: BinaryIO | None = None
     try:
-        digest = sha256_of(data)
+        if isinstance(data, bytes):
+            digest = sha256_of(data)
+        else:
+            try:
+                file = data.open("rb")
+            except OSError as exc:
+                raise BadInputError(f"{data}: cannot be read ({exc.strerror})") from None
+            digest = _hash_open(file)
         marker = _marker(directory)
         if marker is not None and marker.get("sha256") == digest and isinstance(marker.get("store"), str):
             held = directory / str(marker["store"])
@@ -125,7 +154,14 @@ def prepare(directory: Path, data: Path | bytes, *, origin: str = "",
                 return OnDisk(held, triples, digest, True, lock)
         if progress is not None:
             progress(f"loading the release into the store in {directory} (once; reused while it is unchanged)…")
-        fresh, triples = _load(directory, data)
+        if isinstance(data, bytes):
+            fresh, triples = _load(directory, data, "the graph")
+        else:
+            assert file is not None  # opened above
+            file.seek(0)
+            loading = _Hashing(file)
+            fresh, triples = _load(directory, loading, str(data))
+            digest = loading.digest.hexdigest()  # the bytes loaded, whatever the path names by now
         final = directory / f"{PREFIX}{digest[:16]}"
         if final.exists():  # left by a load whose marker was never written: not current, not in use
             shutil.rmtree(final)
@@ -140,3 +176,6 @@ def prepare(directory: Path, data: Path | bytes, *, origin: str = "",
         with contextlib.suppress(OSError):
             lock.close()
         raise
+    finally:
+        if file is not None:
+            file.close()

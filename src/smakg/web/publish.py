@@ -2,23 +2,29 @@
 
 The steps, over the SPARQL 1.1 Graph Store HTTP Protocol and the SPARQL 1.1 Protocol (standard library HTTP only):
 
-1. check ``dist/smakg.nt`` against ``dist/void.ttl`` (byte size and SHA-256), and read the version and the triple
-   count from void.ttl;
-2. ``PUT`` the file, streamed in chunks (never whole in memory), into the release's own named graph
-   ``RELEASE_GRAPHS + version`` (a PUT replaces what the graph held);
+1. open ``dist/void.ttl`` and ``dist/smakg.nt`` once, both from the same folder (``smakg build`` swaps dist/ whole:
+   the open folder and file stay the release that was checked), check the file against void.ttl (byte size and
+   SHA-256), and read the version and the triple count from void.ttl;
+2. ``PUT`` that open file, streamed in chunks (never whole in memory) and hashed again as it is sent, into the
+   release's own named graph ``RELEASE_GRAPHS + version`` (a PUT replaces what the graph held); bytes that differ
+   from void.ttl's SHA-256 (the file was changed in place meanwhile) are refused here;
 3. ask the store how many triples that graph holds and compare with void.ttl's ``void:triples``;
 4. only then ``COPY`` it to the graph readers query, ``CURRENT_GRAPH`` (one SPARQL Update: atomic in Oxigraph);
 5. count the current graph too.
 
 A failure before step 4 leaves the previous release current. Re-running puts the same triples into the same graph
-again and copies them again: harmless. Credentials come from the environment only (``SMAKG_STORE_USER`` and
-``SMAKG_STORE_PASSWORD``, HTTP basic), never from the command line, and never appear in a message.
+again and copies them again: harmless. Release graphs live under their own namespace, so no version names the
+current graph. Credentials come from the environment only (``SMAKG_STORE_USER`` and ``SMAKG_STORE_PASSWORD``, HTTP
+basic), never from the command line, and never appear in a message. ``Expect: 100-continue`` is not sent:
+http.client cannot wait for the interim answer, so a refusal is read after the body (or when the store closes).
 
 >>> Target.of("http://127.0.0.1:7878", environ={}).store_url
 'http://127.0.0.1:7878/store'
 >>> Target.of("ftp://example.org", environ={})
 Traceback (most recent call last):
 smakg.errors.BadInputError: --endpoint ftp://example.org: give an http:// or https:// URL
+>>> Target.of("http://store.example.org", environ={"SMAKG_STORE_USER": "u", "SMAKG_STORE_PASSWORD": "p"}).warnings
+('warning: credentials would be sent in clear (plain http://) to store.example.org; use https://',)
 """
 
 from __future__ import annotations
@@ -26,14 +32,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import http.client
+import ipaddress
 import json
+import math
 import os
 import socket
+import ssl
 import string
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import BinaryIO
 from urllib.parse import urlencode, urlsplit
 
@@ -50,51 +60,101 @@ VERSION_CHARS = frozenset(string.ascii_letters + string.digits + ".-_+")
 # Characters an IRI written between <> in SPARQL must not hold (SPARQL 1.1 grammar, IRIREF).
 IRI_FORBIDDEN = frozenset('<>"{}|^`\\') | {chr(c) for c in range(0x21)}
 UNCHANGED = "the previous release is still current"
+MIN_TIMEOUT, MAX_TIMEOUT = 0.1, 3600.0  # seconds (--timeout)
 
 
 @dataclass(frozen=True)
 class Release:
-    """A built release as void.ttl describes it, its N-Triples file checked against that description."""
+    """A built release as void.ttl describes it, its N-Triples file checked against that description and held open
+    (``file``): publish sends these bytes, whatever the path names by then. Close it (or use ``with``) when done."""
 
     version: str
-    path: Path  # dist/smakg.nt
+    path: Path  # dist/smakg.nt, for messages: the bytes come from ``file``
     size: int
     sha256: str
     triples: int
+    file: BinaryIO = field(repr=False, compare=False)
 
     @property
     def graph(self) -> str:
         """The named graph this release is put into."""
         return RELEASE_GRAPHS + self.version
 
+    def close(self) -> None:
+        self.file.close()
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+    def __enter__(self) -> Release:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+class _Hashing:
+    """A file read at most ``size`` bytes far, each chunk read added to a SHA-256."""
+
+    def __init__(self, file: BinaryIO, size: int) -> None:
+        self.file, self.left, self.read_bytes = file, size, 0
+        self.digest = hashlib.sha256()
+
+    def read(self, n: int = CHUNK) -> bytes:
+        chunk = self.file.read(min(n, self.left))
+        self.digest.update(chunk)
+        self.left -= len(chunk)
+        self.read_bytes += len(chunk)
+        return chunk
+
+
+def _open_in(folder: int, name: str, dist: Path, hint: str) -> BinaryIO:
+    """``name`` in the open folder ``folder`` (a file descriptor), opened for reading."""
+    try:
+        fd = os.open(name, os.O_RDONLY, dir_fd=folder)
+    except FileNotFoundError:
+        raise BadInputError(f"{dist / name}: no such file; publish needs a built release", hint=hint) from None
+    except OSError as exc:
+        raise BadInputError(f"{dist / name}: cannot be read ({exc.strerror})", hint=hint) from None
+    return os.fdopen(fd, "rb")
 
 
 def read_release(dist: Path) -> Release:
     """The release in ``dist``: version and triple count from void.ttl, and smakg.nt checked against its size and
-    SHA-256 there (a file changed since the build is refused)."""
+    SHA-256 there (a file changed since the build is refused). Both are opened from the same open folder, and
+    smakg.nt stays open in the returned release."""
+    build = "run `smakg build` (or pass --dist DIR, the folder a build wrote)"
+    try:
+        folder = os.open(dist, os.O_RDONLY | os.O_DIRECTORY)
+    except FileNotFoundError:
+        raise BadInputError(f"{dist / VOID_FILE}: no such file; publish needs a built release", hint=build) from None
+    except OSError as exc:
+        raise BadInputError(f"{dist}: cannot open the release folder ({exc.strerror})", hint=build) from None
+    try:
+        with _open_in(folder, VOID_FILE, dist, build) as void_file:
+            void_bytes = void_file.read()
+        nt = _open_in(folder, NTRIPLES, dist, build)
+    finally:
+        os.close(folder)
+    try:
+        return _check(dist, void_bytes, nt, build)
+    except BaseException:
+        nt.close()
+        raise
+
+
+def _check(dist: Path, void_bytes: bytes, nt: BinaryIO, build: str) -> Release:
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS, OWL, VOID
 
-    from smakg.files import read_text
     from smakg.kb.vocab import DATASET, DCAT, SPDX
 
-    void_path, nt = dist / VOID_FILE, dist / NTRIPLES
-    build = "run `smakg build` (or pass --dist DIR, the folder a build wrote)"
-    if not void_path.is_file() or not nt.is_file():
-        missing = void_path if not void_path.is_file() else nt
-        raise BadInputError(f"{missing}: no such file; publish needs a built release", hint=build)
+    void_path = dist / VOID_FILE
     graph = Graph()
     try:
-        graph.parse(data=read_text(void_path), format="turtle")
-    except SmakgError:
-        raise
+        text_of_void = void_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInputError(f"{void_path}: not UTF-8 text ({exc.reason} at byte {exc.start})", hint=build) from None
+    try:
+        graph.parse(data=text_of_void, format="turtle")
     except Exception as exc:  # rdflib raises several kinds for a malformed file
         raise BadInputError(f"{void_path}: not valid Turtle ({type(exc).__name__}: {str(exc)[:200]})",
                             hint=build) from None
@@ -112,11 +172,14 @@ def read_release(dist: Path) -> Release:
     value = graph.value(checksum, SPDX.checksumValue) if checksum is not None else None
     if not isinstance(size, Literal) or not isinstance(size.value, int) or value is None:
         raise BadInputError(f"{void_path}: no byte size and SHA-256 of {NTRIPLES}", hint=build)
-    actual = nt.stat().st_size
-    if actual != size.value or _sha256(nt) != str(value):
-        raise BadInputError(f"{nt}: does not match {void_path} ({actual} bytes, void.ttl says {size.value}, or "
-                            "another SHA-256): the file changed after the build", hint=build)
-    return Release(text, nt, actual, str(value), int(triples.value))
+    actual = os.fstat(nt.fileno()).st_size
+    hashing = _Hashing(nt, actual)
+    while hashing.read():
+        pass
+    if actual != size.value or hashing.digest.hexdigest() != str(value):
+        raise BadInputError(f"{dist / NTRIPLES}: does not match {void_path} ({actual} bytes, void.ttl says "
+                            f"{size.value}, or another SHA-256): the file changed after the build", hint=build)
+    return Release(text, dist / NTRIPLES, actual, str(value), int(triples.value), nt)
 
 
 def _check_url(option: str, url: str) -> str:
@@ -130,9 +193,39 @@ def _check_url(option: str, url: str) -> str:
         parts.port  # noqa: B018 (urlsplit checks the port only when asked)
     except ValueError:
         raise BadInputError(f"{option} {url}: the port is not a number from 0 to 65535") from None
-    if parts.fragment:
+    if parts.fragment or url.endswith("#"):
         raise BadInputError(f"{option} {url}: a URL with a #fragment names no endpoint")
     return url
+
+
+def _origin(url: str) -> tuple[str, str, int]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _warnings(endpoint: str, urls: Mapping[str, str]) -> tuple[str, ...]:
+    """What an operator sending credentials should hear: plain http to another machine, and URLs whose origin
+    differs from --endpoint's (the credentials go there too)."""
+    found = []
+    clear = sorted({_origin(url)[1] for url in urls.values()
+                    if urlsplit(url).scheme == "http" and not _loopback(_origin(url)[1])})
+    if clear:
+        found.append(f"warning: credentials would be sent in clear (plain http://) to {', '.join(clear)}; use "
+                     "https://")
+    elsewhere = [option for option, url in urls.items() if _origin(url) != _origin(endpoint)]
+    if elsewhere:
+        found.append(f"warning: credentials are sent to {', '.join(elsewhere)}, not on --endpoint's host and port "
+                     f"({_origin(endpoint)[1]}:{_origin(endpoint)[2]}); check that you trust them")
+    return tuple(found)
 
 
 @dataclass(frozen=True)
@@ -147,6 +240,7 @@ class Target:
     timeout: float = 60.0
     user: str | None = None
     password: str | None = field(default=None, repr=False)
+    warnings: tuple[str, ...] = ()  # one line each, for standard error
 
     @classmethod
     def of(cls, endpoint: str, *, query_url: str | None = None, update_url: str | None = None,
@@ -155,15 +249,19 @@ class Target:
         """A target from the store's base URL (Oxigraph's layout: /query, /update, /store) and the URLs that
         differ; credentials from ``environ``."""
         base = _check_url("--endpoint", endpoint).rstrip("/")
+        if urlsplit(endpoint).query or "?" in endpoint:
+            raise BadInputError(f"--endpoint {endpoint}: give the store's base URL without a ?query (the query, "
+                                "update and store URLs are made from it)",
+                                hint="give URLs with a query with --query-url, --update-url, --store-url")
         user, password = environ.get(USER_ENV), environ.get(PASSWORD_ENV)
         if (user is None) != (password is None):
             raise BadInputError(f"set both {USER_ENV} and {PASSWORD_ENV}, or neither")
-        if timeout <= 0:
-            raise BadInputError(f"--timeout {timeout:g}: give a number of seconds above 0")
-        return cls(_check_url("--query-url", query_url or base + "/query"),
-                   _check_url("--update-url", update_url or base + "/update"),
-                   _check_url("--store-url", store_url or base + "/store"),
-                   timeout=timeout, user=user, password=password)
+        check_timeout(timeout)
+        urls = {"--query-url": _check_url("--query-url", query_url or base + "/query"),
+                "--update-url": _check_url("--update-url", update_url or base + "/update"),
+                "--store-url": _check_url("--store-url", store_url or base + "/store")}
+        return cls(urls["--query-url"], urls["--update-url"], urls["--store-url"], timeout=timeout, user=user,
+                   password=password, warnings=_warnings(base, urls) if user is not None else ())
 
     def graph_url(self, graph: str) -> str:
         """The Graph Store Protocol URL of one named graph."""
@@ -174,6 +272,19 @@ class Target:
             return None
         token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii")
         return f"Basic {token}"
+
+
+def check_timeout(timeout: float) -> float:
+    """``timeout`` when it is a finite number of seconds a socket can wait, else bad input.
+
+    >>> check_timeout(float("nan"))
+    Traceback (most recent call last):
+    smakg.errors.BadInputError: --timeout nan: give a number of seconds from 0.1 to 3600
+    """
+    if not (math.isfinite(timeout) and MIN_TIMEOUT <= timeout <= MAX_TIMEOUT):
+        raise BadInputError(f"--timeout {timeout:g}: give a number of seconds from {MIN_TIMEOUT:g} to "
+                            f"{MAX_TIMEOUT:g}")
+    return timeout
 
 
 @dataclass(frozen=True)
@@ -196,8 +307,8 @@ def _iri(iri: str) -> str:
 def count_query(graph: str) -> str:
     """The query that counts a named graph's triples.
 
-    >>> count_query("https://w3id.org/smakg/graph/0.1.0")
-    'SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/smakg/graph/0.1.0> { ?s ?p ?o } }'
+    >>> count_query("https://w3id.org/smakg/graph/release/0.1.0")
+    'SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/smakg/graph/release/0.1.0> { ?s ?p ?o } }'
     """
     return f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {_iri(graph)} {{ ?s ?p ?o }} }}"
 
@@ -205,8 +316,8 @@ def count_query(graph: str) -> str:
 def copy_update(source: str, target: str) -> str:
     """The update that makes ``target`` hold exactly what ``source`` holds (one operation).
 
-    >>> copy_update("https://w3id.org/smakg/graph/0.1.0", "https://w3id.org/smakg/graph/current")
-    'COPY <https://w3id.org/smakg/graph/0.1.0> TO <https://w3id.org/smakg/graph/current>'
+    >>> copy_update("https://w3id.org/smakg/graph/release/0.1.0", "https://w3id.org/smakg/graph/current")
+    'COPY <https://w3id.org/smakg/graph/release/0.1.0> TO <https://w3id.org/smakg/graph/current>'
     """
     return f"COPY {_iri(source)} TO {_iri(target)}"
 
@@ -227,19 +338,23 @@ def plan(release: Release, target: Target) -> list[str]:
 
 
 class _Step:
-    """One HTTP exchange with the store, every failure turned into a one-line error with its exit code."""
+    """One HTTP exchange with the store, every failure turned into a one-line error with its exit code. ``after``
+    ends a message when the store answered or was never reached (what that leaves current); ``lost`` when the
+    connection failed once the request was sent (the store may or may not have acted on it)."""
 
-    def __init__(self, target: Target, method: str, url: str, *, before_copy: bool) -> None:
+    def __init__(self, target: Target, method: str, url: str, *, after: str, lost: str | None = None) -> None:
         self.target = target
         self.method = method
         self.url = url
-        self.after = f"; {UNCHANGED}" if before_copy else ""
+        self.after = f"; {after}" if after else ""
+        self.lost = f"; {lost}" if lost else self.after
 
-    def fail(self, what: str, kind: type[SmakgError]) -> SmakgError:
-        return kind(f"{self.method} {self.url}: {what}{self.after}")
+    def fail(self, what: str, kind: type[SmakgError], *, lost: bool = False) -> SmakgError:
+        return kind(f"{self.method} {self.url}: {what}{self.lost if lost else self.after}")
 
-    def send(self, body: bytes | BinaryIO, size: int, headers: Mapping[str, str]) -> tuple[int, bytes]:
-        """Send a request (a file is streamed in chunks); the status and the (bounded) body of the answer."""
+    def send(self, body: bytes | _Hashing, size: int, headers: Mapping[str, str]) -> tuple[int, bytes]:
+        """Send a request (a file is streamed in chunks, ``size`` bytes at most); the status and the (bounded) body
+        of the answer."""
         parts = urlsplit(self.url)
         factory = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         conn = factory(parts.hostname or "", parts.port, timeout=self.target.timeout)
@@ -259,9 +374,13 @@ class _Step:
                     conn.send(body)
                     sent = len(body)
                 else:
-                    while chunk := body.read(CHUNK):
+                    while sent < size and (chunk := body.read(CHUNK)):
                         conn.send(chunk)
                         sent += len(chunk)
+                    if sent < size:  # the file shrank under us: the store would wait for the rest
+                        raise BadInputError(f"{self.method} {self.url}: the file ended after {sent} of {size} "
+                                            f"bytes: it was changed while being sent{self.after}",
+                                            hint="let the build finish, then re-run")
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the store may have answered early (a refusal) and closed: read its answer below
             reply = conn.getresponse()
@@ -272,12 +391,17 @@ class _Step:
         except socket.gaierror as exc:
             raise BadInputError(f"{self.method} {self.url}: unknown host {parts.hostname} ({exc.strerror}){self.after}"
                                 ) from None
+        except ssl.SSLCertVerificationError as exc:
+            raise BadInputError(f"{self.method} {self.url}: the store's TLS certificate was not accepted "
+                                f"({exc.verify_message or exc.reason}){self.after}",
+                                hint="check the host name in the URL; a certificate signed by your own authority "
+                                "needs its CA file in SSL_CERT_FILE") from None
         except TimeoutError:
             raise self.fail(f"no answer within {self.target.timeout:g} s (--timeout) after sending {sent} of {size} "
-                            "bytes", StoreFailedError) from None
+                            "bytes", StoreFailedError, lost=True) from None
         except (OSError, http.client.HTTPException) as exc:
             raise self.fail(f"the connection was lost after sending {sent} of {size} bytes "
-                            f"({type(exc).__name__}: {exc})".replace(": )", ")"), StoreFailedError) from None
+                            f"({type(exc).__name__}: {exc})".replace(": )", ")"), StoreFailedError, lost=True) from None
         finally:
             conn.close()
 
@@ -293,8 +417,8 @@ class _Step:
         raise self.fail(what, BadInputError if 300 <= status < 500 else StoreFailedError)
 
 
-def _count(target: Target, graph: str, *, before_copy: bool) -> int:
-    step = _Step(target, "POST", target.query_url, before_copy=before_copy)
+def _count(target: Target, graph: str, *, after: str) -> int:
+    step = _Step(target, "POST", target.query_url, after=after)
     form = urlencode({"query": count_query(graph)}).encode("ascii")
     body = step.check(*step.send(form, len(form), {"Content-Type": "application/x-www-form-urlencoded",
                                                    "Accept": "application/sparql-results+json"}))
@@ -309,24 +433,37 @@ def _count(target: Target, graph: str, *, before_copy: bool) -> int:
 def publish(release: Release, target: Target, *, progress: Callable[[str], None] | None = None) -> Published:
     """Put ``release`` into its named graph, check the count, make it current, check again (module docstring)."""
     say = progress or (lambda _: None)
+    if release.graph == target.current_graph:
+        raise BadInputError(f"<{release.graph}> is both the release's graph and the graph readers query; {UNCHANGED}")
     started = time.perf_counter()
-    put = _Step(target, "PUT", target.graph_url(release.graph), before_copy=True)
+    put = _Step(target, "PUT", target.graph_url(release.graph), after=UNCHANGED)
     say(f"putting {release.size} bytes into <{release.graph}>…")
-    with release.path.open("rb") as f:
-        put.check(*put.send(f, release.size, {"Content-Type": "application/n-triples"}))
+    release.file.seek(0)
+    stream = _Hashing(release.file, release.size)
+    put.check(*put.send(stream, release.size, {"Content-Type": "application/n-triples"}))
+    if stream.read_bytes != release.size or stream.digest.hexdigest() != release.sha256:
+        raise BadInputError(f"{release.path}: the bytes sent differ from the SHA-256 in void.ttl (the file was "
+                            f"changed while being sent): <{release.graph}> holds them, unchecked; {UNCHANGED}",
+                            hint="let the build finish, then re-run publish")
     upload = time.perf_counter() - started
-    counted = _count(target, release.graph, before_copy=True)
+    counted = _count(target, release.graph, after=UNCHANGED)
     if counted != release.triples:
         raise CountMismatchError(f"<{release.graph}> in the store holds {counted} triples, void.ttl says "
                                  f"{release.triples}: the store did not take the release whole; {UNCHANGED} "
                                  "(re-run to put it again)")
     say(f"{counted} triples in <{release.graph}>; making it current…")
-    update = _Step(target, "POST", target.update_url, before_copy=True)
-    update.after = f"; <{target.current_graph}> is unchanged if the store applies an update whole (Oxigraph does)"
+    current_graph, rerun = f"<{target.current_graph}>", "re-run publish (harmless) to make sure"
+    update = _Step(target, "POST", target.update_url,
+                   after=f"{current_graph} is unchanged if the store applies an update whole (Oxigraph does); {rerun}",
+                   lost=f"{current_graph} may or may not hold release {release.version} now (the store may have "
+                   f"copied it before the connection failed); {rerun}")
     form = urlencode({"update": copy_update(release.graph, target.current_graph)}).encode("ascii")
     update.check(*update.send(form, len(form), {"Content-Type": "application/x-www-form-urlencoded"}))
-    current = _count(target, target.current_graph, before_copy=False)
+    current = _count(target, target.current_graph,
+                     after=f"the store accepted the copy: {current_graph} should hold release {release.version}; "
+                     f"{rerun}")
     if current != release.triples:
-        raise CountMismatchError(f"<{target.current_graph}> holds {current} triples after the copy, void.ttl says "
-                                 f"{release.triples}: check the store (re-run to copy again)")
+        raise CountMismatchError(f"{current_graph} holds {current} triples after the copy, void.ttl says "
+                                 f"{release.triples}: the store accepted the copy but does not hold the release "
+                                 f"whole; check the store, and {rerun}")
     return Published(release, target.current_graph, upload, time.perf_counter() - started, current)
