@@ -23,11 +23,12 @@ def validate_built(built: Built, project: Project, *, sources_dir: Path | None =
     project's shapes already loaded (by ``load_shapes``), for callers that validate many graphs."""
     outcome = Outcome()
     shapes = shapes or load_shapes(project.shapes)
-    outcome.add_rules([CLAIM_SHAPE, NO_BLANK_NODES, *shape_rules(shapes), checks.RULE, hedges.RULE,
+    outcome.add_rules([CLAIM_SHAPE, NO_BLANK_NODES, *shape_rules(shapes), checks.RULE, checks.LEXICAL_RULE, hedges.RULE,
                        hedges.NEGATION_RULE])
     outcome.extend(built.findings)
     outcome.extend(run_shacl(built.graph, shapes, built.locations))
     outcome.extend(checks.undeclared_iris(built.graph, built.vocabulary, built.locations))
+    outcome.extend(checks.ill_typed_literals(built))
     outcome.extend(hedges.unrecorded_hedges(built.graph, built.locations))
     outcome.extend(hedges.unrecorded_negations(built.graph, built.locations))
     if sources_dir is not None:
