@@ -173,6 +173,7 @@ def _walk(folder: Path) -> list[Path]:
             dirs.clear()
             continue
         seen.add((info.st_dev, info.st_ino))
+        dirs.sort()  # folders in name order, so which path a linked folder is read under never varies
         for name in files:  # os.walk lists links to nothing, FIFOs and devices among the files
             path = here / name
             if name.endswith(".ttl") or path.is_symlink():
