@@ -619,6 +619,9 @@ CASES: list[Case] = [
       "smakg:check/declared-iris", V, None, "smakg:subtypOf", None, "did you mean smakg:subtypeOf?"),
     C("check.declared-iris#relative-iri", Edit(SUMMARY, "object cond:dhmn ;", "object <dhmn> ;"),
       "smakg:check/declared-iris", V, None, None, None, "relative IRI"),
+    # Python check (checks.py): every typed literal is in its datatype's lexical space, at the line it is written
+    C("check.lexical-form", Add('src:chr-2025-10-15 dcterms:valid "2022-13"^^xsd:gYearMonth .\n'),
+      "smakg:check/lexical-form", V, None, "src:chr-2025-10-15", f"{EXTRA}@2022-13", "not a valid xsd:gYearMonth"),
     # Python checks (expand.py): the shape of a claim, no blank node outside a claim
     C("expand.claim-shape#no-subject", Edit(SUMMARY, "    rdf:subject cond:dhmn-milder-forms ;\n", ""),
       "smakg:check/claim-shape", V, None, None, None, "exactly one rdf:subject; it has 0"),

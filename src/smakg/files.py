@@ -17,16 +17,20 @@ from pathlib import Path
 from smakg.errors import BadInputError
 
 
-def read_text(path: Path) -> str:
-    """Read a UTF-8 file, turning every failure into a BadInputError that names the file."""
+def read_text(path: Path, *, exact: bool = False) -> str:
+    """Read a UTF-8 file, turning every failure into a BadInputError that names the file. Line ends become "\\n"
+    unless ``exact`` (which keeps a "\\r\\n" as it is, for comparing the bytes with a canonical form)."""
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8", newline="" if exact else None) as handle:
+            return handle.read()
     except FileNotFoundError:
         raise BadInputError(f"{path}: no such file", hint="check the path") from None
     except IsADirectoryError:
         raise BadInputError(f"{path}: is a directory, expected a file") from None
     except UnicodeDecodeError as exc:
-        raise BadInputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        line = exc.object.count(b"\n", 0, exc.start) + 1
+        raise BadInputError(f"{path}:{line}: not UTF-8 text ({exc.reason} at byte {exc.start}: "
+                            f"0x{exc.object[exc.start]:02x})", hint="save the file as UTF-8") from None
     except OSError as exc:
         raise BadInputError(f"{path}: cannot be read ({exc.strerror})") from None
 

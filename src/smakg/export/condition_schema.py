@@ -12,13 +12,14 @@ from jsonschema.exceptions import SchemaError, ValidationError
 
 from smakg.errors import BadInputError
 from smakg.files import read_text
+from smakg.kb.jsonld import load_json
 
 
 def read_schema(path: Path) -> dict[str, Any]:
     """A draft 2020-12 JSON Schema, itself checked against the metaschema."""
     text = read_text(path)
     try:
-        schema = json.loads(text)
+        schema = load_json(text, path, "the JSON Schema")
     except json.JSONDecodeError as exc:
         raise BadInputError(f"{path}:{exc.lineno}:{exc.colno}: the JSON Schema is not valid JSON: {exc.msg}",
                             hint="fix the JSON at that line") from None

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from smakg.errors import BadInputError
@@ -28,6 +28,7 @@ class Built:
     findings: list[Finding] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     claims: int = 0
+    literal_locations: dict[Literal, Location] = field(default_factory=dict)  # where each typed literal is written
 
 
 def build_graph(project: Project, kb_files: Sequence[Path] | None = None) -> Built:
@@ -49,7 +50,8 @@ def assemble(project: Project, loaded: Loaded) -> Built:
     """Expand the loaded knowledge base's claims, add the imports and the dataset description."""
     expanded = expand(loaded)
     imports = load_files(discover([project.imports]))
-    vocabulary = load_files([project.vocabulary]).graph
+    vocabulary_loaded = load_files([project.vocabulary])
+    vocabulary = vocabulary_loaded.graph
     graph = expanded.graph
     for triple in imports.graph:
         graph.add(triple)
@@ -57,4 +59,5 @@ def assemble(project: Project, loaded: Loaded) -> Built:
     describe(graph)
     locations = dict(imports.locations)
     locations.update(expanded.locations)
-    return Built(graph, vocabulary, locations, list(expanded.findings), loaded.files, expanded.claims)
+    literals = {**vocabulary_loaded.literals, **imports.literals, **loaded.literals}
+    return Built(graph, vocabulary, locations, list(expanded.findings), loaded.files, expanded.claims, literals)

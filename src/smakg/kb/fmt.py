@@ -26,8 +26,8 @@ def canonical(path: Path) -> tuple[str, str]:
     """The file's current text and its canonical text (same triples, same declared prefixes; for a JSON-LD
     context, the same JSON in the byte form of the exports)."""
     if path.suffix == ".jsonld":
-        return read_text(path), dumps(read_jsonld(path, "the JSON-LD context"))
-    text = read_text(path)
+        return read_text(path, exact=True), dumps(read_jsonld(path, "the JSON-LD context"))
+    text = read_text(path, exact=True)  # a file with \r\n line ends is not in canonical form
     graph: Graph = new_graph()
     prefixes = parse_turtle_text(text, str(path), graph, {})
     return text, serialize(graph, prefixes)

@@ -52,6 +52,38 @@ def remote_references(value: object, path: str = "$") -> list[tuple[str, str]]:
     return found
 
 
+MAX_DEPTH = 100  # JSON nesting smakg reads; its own files nest 15 deep at most, and JSON-LD processors recurse
+
+
+def depth(value: object) -> int:
+    """How deeply JSON arrays and objects nest (a scalar: 0), found without recursion.
+
+    >>> depth({"a": [1, {"b": 2}]}), depth("x")
+    (3, 0)
+    """
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def load_json(text: str, path: Path, what: str) -> Any:
+    """``json.loads``, with nesting bounded: deeper than MAX_DEPTH is bad input (the parser itself recurses once
+    per level, and so do the JSON-LD and JSON Schema processors after it)."""
+    too_deep = BadInputError(f"{path}: {what} nests arrays or objects more than {MAX_DEPTH} levels deep",
+                             hint="flatten the document: JSON-LD nodes can refer to each other by @id")
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        raise too_deep from None
+    if depth(doc) > MAX_DEPTH:
+        raise too_deep
+    return doc
+
+
 @overload
 def read_jsonld(path: Path, what: str, *, top_level_list: Literal[False] = False) -> dict[str, Any]: ...
 
@@ -65,7 +97,7 @@ def read_jsonld(path: Path, what: str, *, top_level_list: bool = False) -> dict[
     URL is refused before any processor sees it (no request is ever made)."""
     text = read_text(path)
     try:
-        doc = json.loads(text)
+        doc = load_json(text, path, what)
     except json.JSONDecodeError as exc:
         raise BadInputError(f"{path}:{exc.lineno}:{exc.colno}: {what} is not valid JSON: {exc.msg}",
                             hint="fix the JSON at that line (a trailing comma or a missing quote is the usual cause)"

@@ -28,7 +28,8 @@ def expanded(graph: Graph) -> list[dict[str, Any]]:
     The triples are handed to pyld as its RDF dataset structure (sorted), not as N-Quads text: pyld's N-Quads
     parser removes duplicates in quadratic time.
     """
-    triples = [{"subject": _term(s), "predicate": _term(p), "object": _term(o)} for s, p, o in sorted(graph)]
+    triples = [{"subject": _term(s), "predicate": _term(p), "object": _term(o)} for s, p, o in
+               sorted(graph, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))]  # rdflib's order fails on NaN
     doc: list[dict[str, Any]] = _native(jsonld.from_rdf({"@default": triples}, {}))
     return doc
 

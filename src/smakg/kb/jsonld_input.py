@@ -5,6 +5,7 @@ located at the first line that names it (by full IRI or CURIE), so reports point
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from smakg.errors import BadInputError
 from smakg.files import read_text
 from smakg.findings import Location
 from smakg.kb.jsonld import OPTIONS, jsonld_error, read_jsonld
+from smakg.kb.lexical import refuse_iri
 
 
 def _term(value: dict[str, Any], bnode_prefix: str) -> Node:
@@ -31,7 +33,7 @@ def _term(value: dict[str, Any], bnode_prefix: str) -> Node:
     datatype = value.get("datatype")
     if datatype in (None, str(XSD.string)):
         return Literal(value["value"])
-    return Literal(value["value"], datatype=URIRef(datatype))
+    return Literal(value["value"], datatype=URIRef(datatype), normalize=False)  # as written: the lexical check sees it
 
 
 def _line(text: str, iri: str, prefixes: dict[str, str]) -> int:
@@ -98,6 +100,28 @@ def unknown_keys(doc: object) -> list[str]:
     return out
 
 
+def _iris(expanded: object) -> list[str]:
+    """Every IRI of expanded JSON-LD (node ids, properties, classes and datatypes), blank nodes and keywords aside,
+    walked without recursion."""
+    found: list[str] = []
+    stack = [expanded]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("@id", "@type"):
+                    found.extend(i for i in (item if isinstance(item, list) else [item])
+                                 if isinstance(i, str) and not i.startswith(("_:", "@")))
+                elif not key.startswith("@"):
+                    found.append(key)
+                    stack.append(item)
+                elif key != "@value":
+                    stack.append(item)
+    return found
+
+
 def check_version(path: Path, graph: Graph) -> None:
     """Refuse an export made by another smakg version (its dataset node says which): the shapes and the vocabulary
     it was made with differ, so validating it here would report the differences as errors in the data."""
@@ -111,8 +135,19 @@ def check_version(path: Path, graph: Graph) -> None:
                                      f"this version (smakg build), or compare releases with smakg diff")
 
 
-def parse_jsonld_file(path: Path, graph: Graph, locations: dict[Node, Location]) -> dict[str, str]:
-    """Add the file's triples to ``graph``; return the prefixes its inline context declares."""
+def _value_line(text: str, lexical: str) -> int:
+    """The first line where a JSON string or number of that form is written, else 1."""
+    for form in (json.dumps(lexical, ensure_ascii=False), json.dumps(lexical), lexical):
+        at = text.find(form)
+        if at >= 0:
+            return text.count("\n", 0, at) + 1
+    return 1
+
+
+def parse_jsonld_file(path: Path, graph: Graph, locations: dict[Node, Location],
+                      literals: dict[Literal, Location] | None = None) -> dict[str, str]:
+    """Add the file's triples to ``graph``; return the prefixes its inline context declares. An IRI that is none is
+    bad input; ``literals``: where each typed literal is written (filled in, for the lexical check's report)."""
     doc = read_jsonld(path, "the JSON-LD file", top_level_list=True)
     dropped = unknown_keys(doc)
     if dropped:
@@ -123,8 +158,19 @@ def parse_jsonld_file(path: Path, graph: Graph, locations: dict[Node, Location])
                             f"silently drop: {', '.join(dropped[:8])}{' ...' if len(dropped) > 8 else ''}",
                             hint="use the keys of ontology/context.jsonld (a misspelt key or one of another "
                                  "version), or define them in the document's @context")
+    text = read_text(path)
+    dropped_iris: list[object] = []  # pyld passes None for a key that expands to nothing
+    # a relative IRI resolves against the file, as in Turtle, so the checks name it (pyld's default base is
+    # http://example.org/base/, which would publish a made-up IRI)
+    options = {**OPTIONS, "base": path.resolve().as_uri()}
     try:
-        dataset = jsonld.to_rdf(doc, OPTIONS)
+        expanded = jsonld.JsonLdProcessor(on_property_dropped=dropped_iris.append).expand(doc, options)
+        contexts = [d.get("@context") for d in (doc if isinstance(doc, list) else [doc]) if isinstance(d, dict)]
+        prefixes = {k: v for c in contexts if isinstance(c, dict) for k, v in c.items()
+                    if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#", "_"))}
+        for iri in [str(d) for d in dropped_iris if d is not None] + _iris(expanded):
+            refuse_iri(iri, f"{path}:{_line(text, iri, prefixes)}")  # pyld would drop the triple without a word
+        dataset = jsonld.to_rdf(expanded, options)
     except jsonld.JsonLdError as exc:
         raise BadInputError(f"{path}: the JSON-LD could not be read: {jsonld_error(exc)}",
                             hint="check it with a JSON-LD processor; smakg reads JSON-LD 1.1 with inline contexts"
@@ -133,14 +179,12 @@ def parse_jsonld_file(path: Path, graph: Graph, locations: dict[Node, Location])
     if named:
         raise BadInputError(f"{path}: the JSON-LD holds named graphs ({', '.join(named[:3])}); smakg reads one graph",
                             hint="put the nodes in the top-level @graph")
-    contexts = [d.get("@context") for d in (doc if isinstance(doc, list) else [doc]) if isinstance(d, dict)]
-    prefixes = {k: v for c in contexts if isinstance(c, dict) for k, v in c.items()
-                if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#", "_"))}
-    text = read_text(path)
     incoming = Graph()
     bnode_prefix = "j" + hashlib.sha256(str(path).encode()).hexdigest()[:8]
     for triple in dataset.get("@default", []):
         s, p, o = (_term(triple[k], bnode_prefix) for k in ("subject", "predicate", "object"))
+        if literals is not None and isinstance(o, Literal) and o.datatype is not None and o not in literals:
+            literals[o] = Location(str(path), _value_line(text, str(o)))
         incoming.add((s, p, o))
         if s not in locations:
             locations[s] = Location(str(path), _line(text, str(s), prefixes) if isinstance(s, URIRef) else 1)

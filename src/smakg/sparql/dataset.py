@@ -4,14 +4,20 @@ than every curated file, or a fresh in-process build (no validation) otherwise; 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdflib import Graph, Literal
+from rdflib.term import Node
+
 from smakg.errors import BadInputError
+from smakg.findings import Location
 from smakg.kb.build import build_graph
+from smakg.kb.lexical import ill_typed
 from smakg.kb.load import discover, load_files
 from smakg.kb.turtle import to_ntriples
+from smakg.kb.vocab import show
 from smakg.project import Project
 
 
@@ -60,6 +66,7 @@ def load_data(project: Project, *, data: Path | None = None, dist: Path | None =
         loaded = load_files(discover([data]))
         if len(loaded.graph) == 0:
             raise BadInputError(f"{data}: the file holds no triples")
+        _refuse_ill_typed([loaded.graph], loaded.literals, loaded.locations)
         return Data(to_ntriples(loaded.graph).encode("utf-8"), str(data))
     project.check()
     dump = current_dump(project, dist)
@@ -68,4 +75,18 @@ def load_data(project: Project, *, data: Path | None = None, dist: Path | None =
     if progress is not None:
         progress()
     built = build_graph(project)
+    _refuse_ill_typed([built.graph, built.vocabulary], built.literal_locations, built.locations)
     return Data(to_ntriples(built.graph).encode("utf-8"), f"{project.kb} (built in memory; dist/ is stale)")
+
+
+def _refuse_ill_typed(graphs: list[Graph], literals: Mapping[Literal, Location],
+                      locations: Mapping[Node, Location]) -> None:
+    """A graph to query holds no literal its datatype does not allow (``smakg validate`` reports each one): bad
+    input, naming the first."""
+    found = ill_typed(graphs)
+    if found:
+        s, _p, o, wrong = found[0]
+        where = literals.get(o) or locations.get(s)
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        raise BadInputError(f"{where or show(s)}: {show(o)}: {wrong}{more}",
+                            hint="smakg validate lists every one; correct them, then query")

@@ -1,5 +1,6 @@
-"""Checks SHACL cannot express well: every IRI of ours resolves to a declared entity or vocabulary term,
-and no IRI was resolved against a local file (a relative IRI)."""
+"""Checks SHACL cannot express well: every IRI of ours resolves to a declared entity or vocabulary term, no IRI
+was resolved against a local file (a relative IRI), and every typed literal anywhere is a valid form of its
+datatype (shapes check only the properties they name)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,29 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from smakg.findings import VIOLATION, Finding, Location, Rule
+from smakg.kb.build import Built
+from smakg.kb.lexical import ill_typed
 from smakg.kb.vocab import DERIVED_KINDS, ID, SMAKG, show
 
 RULE = Rule("smakg:check/declared-iris", "Every smakg entity IRI used anywhere is declared (has an rdf:type), "
             "every smakg vocabulary term is defined in ontology/smakg.ttl, and no IRI is relative (resolved "
             "against a local file).")
+
+
+LEXICAL_RULE = Rule("smakg:check/lexical-form", "Every typed literal anywhere in the built graph and the vocabulary "
+                    "(curated Turtle, JSON-LD input, imports) is in its datatype's lexical space (XSD 1.1 Part 2): "
+                    "no month 13, no day 30 in February, no \"x\"^^xsd:boolean, no double beyond the largest.")
+
+
+def ill_typed_literals(built: Built) -> list[Finding]:
+    """Every typed literal whose lexical form its datatype does not allow, at the line it is written (else where
+    its subject is described): a violation, so nothing is published with it."""
+    findings = []
+    for s, p, o, wrong in ill_typed([built.graph, built.vocabulary]):
+        location = built.literal_locations.get(o) or built.locations.get(s)
+        findings.append(Finding(VIOLATION, show(s) or str(s), wrong, LEXICAL_RULE.name,
+                                path=show(p), value=str(o)[:200], location=location))
+    return findings
 
 
 def _kind(iri: str) -> str | None:

@@ -38,11 +38,12 @@ def validate_built(built: Built, project: Project, *, sources_dir: Path | None =
 
     outcome = Outcome()
     shapes = shapes or timed("shapes", lambda: load_shapes(project.shapes))
-    outcome.add_rules([CLAIM_SHAPE, NO_BLANK_NODES, *shape_rules(shapes), checks.RULE, hedges.RULE,
-                       hedges.NEGATION_RULE])
+    outcome.add_rules([CLAIM_SHAPE, NO_BLANK_NODES, *shape_rules(shapes), checks.RULE, checks.LEXICAL_RULE,
+                       hedges.RULE, hedges.NEGATION_RULE])
     outcome.extend(built.findings)
     outcome.extend(timed("shapes", lambda: run_shacl(built.graph, shapes, built.locations)))
     outcome.extend(timed("checks", lambda: checks.undeclared_iris(built.graph, built.vocabulary, built.locations)))
+    outcome.extend(timed("checks", lambda: checks.ill_typed_literals(built)))
     outcome.extend(timed("checks", lambda: hedges.unrecorded_hedges(built.graph, built.locations)))
     outcome.extend(timed("checks", lambda: hedges.unrecorded_negations(built.graph, built.locations)))
     if sources_dir is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from smakg.errors import BadInputError
+from smakg.files import read_text
 from smakg.findings import VIOLATION, Finding, Location, Outcome, Rule
 from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import BIBO, GO, HP, OA, PREFIXES, SMAKG, SO, compress_iri, show
@@ -44,15 +46,17 @@ def read_table(path: Path) -> dict[tuple[str, str], list[Row]]:
     if not path.is_file():
         raise BadInputError(f"{path}: reference table not found", hint="pass --table path/to/identifiers.tsv")
     rows: dict[tuple[str, str], list[Row]] = {}
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t")
-        needed = {"prefix", "local_id", "label", "evidence", "status"}
+    reader = csv.DictReader(io.StringIO(read_text(path), newline=""), delimiter="\t", restval="")
+    needed = {"prefix", "local_id", "label", "evidence", "status"}
+    try:
         if not reader.fieldnames or not needed <= set(reader.fieldnames):
             raise BadInputError(f"{path}: not a reference table (needs columns {', '.join(sorted(needed))})")
         for row in reader:
             if row["status"].strip() == "verified":
                 rows.setdefault((row["prefix"], row["local_id"]), []).append(
                     Row(row["prefix"], row["local_id"], row["label"], row["evidence"]))
+    except csv.Error as exc:
+        raise BadInputError(f"{path}:{reader.line_num}: the table cannot be read as TSV ({exc})") from None
     return rows
 
 
