@@ -167,7 +167,15 @@ def test_without_dot_the_page_keeps_the_text_alternative(built) -> None:
     ("https://omim.org/entry/604320", True), ("http://purl.obolibrary.org/obo/HP_0002098", True),
     ("../gene/SMN1.html", True), ("#summary", True), ("javascript:alert(1)", False), ("JavaScript:alert(1)", False),
     ("data:text/html,x", False), ("file:///etc/passwd", False), ("//evil.example/x", False),
-    ("java\tscript:alert(1)", False), ("vbscript:x", False), ("https:///nohost", False)])
+    ("java\tscript:alert(1)", False), ("vbscript:x", False), ("https:///nohost", False),
+    # a backslash reads as a slash in browsers: "/\\evil.example/" is "//evil.example/", a link off the site
+    ("/\\evil.example/", False), ("\\\\evil.example/x", False), ("..\\..\\x", False),
+    ("https://omim.org\\@evil.example/", False), ("x\u0001y.html", False), ("x\u007fy.html", False),
+    ("a b.html", False), ("x\u00a0y.html", False), ("x\u0085y.html", False),
+    # relative links only of the forms the site writes: no absolute paths, empty segments or odd characters
+    ("/id/gene/SMN1.html", False), ("a//b.html", False), ("sparql?query=SELECT+%3Fx&format=csv", True),
+    ("vocab.html#isCausalGeneFor", True), ("index.html#search", True), ("x.html#a\"b", False),
+    ("x.html?q=<script>", False)])
 def test_only_web_and_relative_links(url: str, ok: bool) -> None:
     assert (href(url) == url) is ok
 
