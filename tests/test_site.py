@@ -271,3 +271,53 @@ def test_the_site_is_deterministic_and_replaces_only_a_site(site: Site, written:
         write_site(site, precious)
     assert (precious / "thesis.txt").read_text() == "mine" and len(list(precious.iterdir())) == 1
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary folder is left"
+
+
+# ---- diagrams with awkward labels ------------------------------------------------------------------------------
+
+AWKWARD = ["A &#x1F; B", "raw \x01 control", "x&nbsp;y &lt;z&gt; & <b>", "tab\there \x7f"]
+
+
+def test_diagram_labels_keep_their_characters_and_always_parse() -> None:
+    """Graphviz reads entities in labels and copies control characters into its SVG: a label shows its own text
+    (``&lt;`` stays ``&lt;``), control characters are dropped, and the SVG parses."""
+    import xml.etree.ElementTree as ET
+
+    from smakg.kb.vocab import SVG
+    from smakg.web.diagram import Diagram, render_svg
+
+    if not dot_available():
+        pytest.skip("Graphviz dot is missing")
+    nodes = [(f"n{i}", label, "gene") for i, label in enumerate(AWKWARD)]
+    svg = render_svg(Diagram("T &amp; \x02", nodes, [("n0", "w &lt; \x03", "n1")]))
+    root = ET.fromstring(svg)
+    texts = {t.text for t in root.iter(f"{{{SVG}}}text")}
+    assert {"A &#x1F; B", "raw control", "x&nbsp;y &lt;z&gt; & <b>", "tab here", "w &lt;"} <= \
+        {" ".join((t or "").replace("\xa0", " ").split()) for t in texts}, texts
+    assert root[0].text == "Diagram of T &amp; " and "\x01" not in svg.decode("utf-8")
+
+
+def test_site_draws_a_condition_with_control_characters_in_its_names(tmp_path: Path) -> None:
+    """A --data graph whose labels hold an entity and raw control characters: `smakg site` writes it (exit 0)."""
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import RDF, RDFS
+
+    from smakg.kb.vocab import ID, SMAKG
+
+    if not dot_available():
+        pytest.skip("Graphviz dot is missing")
+    g = Graph()
+    cond, gene = URIRef(ID + "condition/odd"), URIRef(ID + "gene/ODD1")
+    g.add((cond, RDF.type, SMAKG.Condition))
+    g.add((cond, RDFS.label, Literal("odd &#x1F; condition \x01 &nbsp;")))
+    g.add((gene, RDF.type, SMAKG.Gene))
+    g.add((gene, RDFS.label, Literal("ODD1 \x02 &lt;")))
+    g.add((gene, SMAKG.isCausalGeneFor, cond))
+    data = tmp_path / "odd.nt"
+    data.write_text(to_ntriples(g), encoding="utf-8")
+    out = tmp_path / "site"
+    done = subprocess.run([sys.executable, "-m", "smakg", "site", str(out), "--data", str(data), "--project",
+                           str(ROOT)], capture_output=True, text=True, timeout=600, cwd=ROOT)
+    assert done.returncode == 0, done.stdout[-800:] + done.stderr[-800:]
+    svg = (out / "id" / "condition" / "odd.svg").read_text(encoding="utf-8")
+    assert "odd &amp;#x1F; condition" in svg and "ODD1" in svg and "&amp;lt;" in svg

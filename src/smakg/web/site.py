@@ -70,7 +70,8 @@ class Site:
     def entities(self) -> list[str]:
         """Every IRI with a page: entities and statements of ours, and the imported terms."""
         found = {str(s) for s, _, _ in self.engine.triples(None, RDF.type, None) if isinstance(s, URIRef)}
-        found.add(DATASET)
+        if any(True for _ in self.engine.triples(URIRef(DATASET), None, None)):  # a --data graph may have none
+            found.add(DATASET)
         ours = sorted(i for i in found if i.startswith(ID) and self.paths.of(i))
         return ours + sorted(self.paths.terms)
 
