@@ -33,9 +33,14 @@ def site(built) -> Site:
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("site") / "public"
+    return write_with_seed(tmp_path_factory.mktemp("site") / "public", "1")
+
+
+def write_with_seed(out: Path, seed: str) -> Path:
+    """`smakg site OUT` in a new process with the hash seed given (sets and dicts iterate in another order)."""
+    env = {**os.environ, "PYTHONHASHSEED": seed}
     done = subprocess.run([sys.executable, "-m", "smakg", "site", str(out), "--project", str(ROOT)],
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+                          capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
     assert done.returncode == 0, done.stdout[-800:] + done.stderr[-800:]
     return out
 
@@ -229,7 +234,10 @@ def test_a_syntax_error_is_shown_in_the_page_with_the_form(server: Running) -> N
 # ---- the static site --------------------------------------------------------------------------------------------
 
 def test_served_pages_and_site_files_are_the_same_bytes(server: Running, written: Path) -> None:
-    files = sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file())
+    from smakg.web.site import SITE_MARKER
+
+    files = sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file()
+                   and p.name != SITE_MARKER)
     assert "index.html" in files and SMARD1_PAGE in files and "search.json" in files and "static/search.js" in files
     sample = [f for f in files if not f.startswith("id/statement/")] + [f for f in files
                                                                         if f.startswith("id/statement/")][:5]
@@ -254,23 +262,54 @@ def test_every_relative_link_of_the_site_resolves_to_a_file(written: Path) -> No
     assert not missing, missing[:20]
 
 
-def test_the_site_is_deterministic_and_replaces_only_a_site(site: Site, written: Path, tmp_path: Path) -> None:
-    from smakg.errors import BadInputError
-    from smakg.web.site import write_site
-
-    again = tmp_path / "again"
-    write_site(site, again)
+def test_the_site_is_deterministic_whatever_the_hash_seed(written: Path, tmp_path: Path) -> None:
+    again = write_with_seed(tmp_path / "again", "2")  # `written` had PYTHONHASHSEED=1
     names = sorted(p.relative_to(again).as_posix() for p in again.rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(written).as_posix() for p in written.rglob("*") if p.is_file())
     assert all((again / n).read_bytes() == (written / n).read_bytes() for n in names)
+
+
+def test_the_site_is_swapped_in_whole_and_replaces_only_a_site(site: Site, written: Path, tmp_path: Path) -> None:
+    from smakg.errors import BadInputError
+    from smakg.web.site import SITE_MARKER, write_site
+
+    assert (written / SITE_MARKER).is_file(), "a site carries its marker"
+    again = tmp_path / "again"
+    write_site(site, again)
+    stale = [tmp_path / ".again.new-killed", tmp_path / ".again.old-killed"]  # what a killed run leaves
+    for folder in stale:
+        (folder / "id").mkdir(parents=True)
+        (folder / "id" / "x.html").write_text("half")
+    inode = again.stat().st_ino
     write_site(site, again)  # a site replaces a site
+    assert again.stat().st_ino != inode and (again / SITE_MARKER).is_file() and (again / "index.html").is_file()
+    assert not any(folder.exists() for folder in stale), "what a killed run left beside the site is removed"
     precious = tmp_path / "precious"
     precious.mkdir()
     (precious / "thesis.txt").write_text("mine")
-    with pytest.raises(BadInputError):
+    (precious / "search.json").write_text("[]")  # a search.json does not make a folder a site
+    with pytest.raises(BadInputError, match=SITE_MARKER):
         write_site(site, precious)
-    assert (precious / "thesis.txt").read_text() == "mine" and len(list(precious.iterdir())) == 1
+    assert (precious / "thesis.txt").read_text() == "mine" and len(list(precious.iterdir())) == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    write_site(site, empty)
+    assert (empty / SITE_MARKER).is_file()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary folder is left"
+
+
+def test_write_folder_refuses_paths_outside_the_folder(tmp_path: Path) -> None:
+    from smakg.files import write_folder
+
+    out = tmp_path / "out"
+    assert write_folder([("a/b.txt", b"1"), ("c.txt", b"2")], out, marker=".m") == 2
+    assert (out / "a" / "b.txt").read_bytes() == b"1" and (out / ".m").is_file()
+    for bad in ("../escape.txt", "/abs.txt", "a//b.txt", "./x.txt"):
+        with pytest.raises(ValueError):
+            write_folder([("ok.txt", b"1"), (bad, b"2")], out, marker=".m")
+        assert sorted(p.name for p in out.iterdir()) == [".m", "a", "c.txt"], "the old folder stays"
+    assert not (tmp_path / "escape.txt").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
 # ---- diagrams with awkward labels ------------------------------------------------------------------------------
