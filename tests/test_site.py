@@ -360,3 +360,29 @@ def test_site_draws_a_condition_with_control_characters_in_its_names(tmp_path: P
     assert done.returncode == 0, done.stdout[-800:] + done.stderr[-800:]
     svg = (out / "id" / "condition" / "odd.svg").read_text(encoding="utf-8")
     assert "odd &amp;#x1F; condition" in svg and "ODD1" in svg and "&amp;lt;" in svg
+
+
+# ---- the same site whichever engine holds the graph -------------------------------------------------------------
+
+def test_the_site_is_the_same_with_both_engines_and_keeps_the_release_datatypes(site: Site, built) -> None:
+    """pyoxigraph keeps numbers as values ("60"^^xsd:nonNegativeInteger comes back as xsd:integer): the data forms
+    of the pages still carry the release's own literals, and every file is the same with rdflib."""
+    from rdflib import Graph
+
+    other = Site(Engine(to_ntriples(built.graph).encode("utf-8"), "rdflib"), site_inputs(Project(ROOT)))
+    paths = site.paths_list()
+    assert paths == other.paths_list()
+    differ = [p for p in paths if site.render(p) != other.render(p)]
+    assert not differ, differ[:10]
+    release = set(to_ntriples(built.graph).splitlines())
+    data_forms = [p for p in paths if p.endswith(".ttl") and p.startswith("id/")]
+    assert "id/statement/96b67d9727d340aa.ttl" in data_forms
+    for path in data_forms:
+        lines = set(to_ntriples(Graph().parse(data=page(site, path), format="turtle")).splitlines())
+        assert lines <= release, f"{path}: {sorted(lines - release)[:3]}"
+    assert "nonNegativeInteger" in page(site, "id/statement/96b67d9727d340aa.ttl")
+
+
+def test_content_negotiation_keeps_the_release_datatypes(server: Running) -> None:
+    status, _, body = http(server.url + "/id/statement/96b67d9727d340aa", headers={"Accept": "text/turtle"})
+    assert status == 200 and "nonNegativeInteger" in body, body
