@@ -386,3 +386,62 @@ def test_the_site_is_the_same_with_both_engines_and_keeps_the_release_datatypes(
 def test_content_negotiation_keeps_the_release_datatypes(server: Running) -> None:
     status, _, body = http(server.url + "/id/statement/96b67d9727d340aa", headers={"Accept": "text/turtle"})
     assert status == 200 and "nonNegativeInteger" in body, body
+
+
+# ---- provenance: nothing of a statement's record is hidden ------------------------------------------------------
+
+def test_statement_pages_show_every_part_of_the_record(site: Site, built) -> None:
+    """Each statement's page shows every triple of the statement, its evidence and their quote selectors: the
+    works a quote cites (dcterms:references), the document it was read in (smakg:quotedVia), the text before it
+    (oa:prefix), rdfs:seeAlso; qualifiers are words (checked by the summary test)."""
+    from html import escape
+
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF
+
+    from smakg.kb.vocab import OA, SMAKG
+    from smakg.web.view import QUALIFIER_PROPERTIES
+
+    g = built.graph
+    via = page(site, "id/statement/c4a22ad404354b58.html")
+    assert "quoted via" in via and "../../id/source/smauk-smard1.html" in via, "SMARD 1 was read in the SMA UK page"
+    assert "../../id/source/pitt-2003.html" in page(site, "id/statement/029b261aada95df7.html"), "its quote cites"
+    missing = []
+    for st in g.subjects(RDF.type, SMAKG.Statement):
+        html = page(site, f"id/statement/{str(st).rsplit('/', 1)[-1]}.html")
+        nodes = [st, *g.objects(st, SMAKG.evidence)]
+        nodes += [sel for ev in nodes[1:] for sel in g.objects(ev, OA.hasSelector)]
+        for node in nodes:
+            for p, o in g.predicate_objects(node):
+                if p == RDF.type or (p in QUALIFIER_PROPERTIES and isinstance(o, URIRef)):
+                    continue
+                if o in nodes:
+                    continue
+                path = site.paths.of(str(o)) if isinstance(o, URIRef) else None
+                shown = ("<strong>Not:</strong>" in html if p == SMAKG.negated else
+                         escape(str(o)) in html if isinstance(o, Literal) else
+                         f'href="../../{path}"' in html if path else f'href="{o}"' in html)
+                if not shown:
+                    missing.append(f"{st} {p} {o}")
+    assert not missing, missing[:10]
+
+
+def test_every_link_to_our_iris_has_a_page(site: Site) -> None:
+    """A link to https://w3id.org/smakg/... goes to a page of the site: never to an evidence or selector node,
+    which have none (the source page's "Cited by" linked evidence)."""
+    from smakg.kb.vocab import BASE
+
+    files = set(site.paths_list())
+    bad = []
+    for path in (p for p in site.paths_list() if p.endswith(".html")):
+        for _, attrs in tags(page(site, path)):
+            for name in ("href", "src"):
+                value = attrs.get(name) or ""
+                if value.startswith(BASE):
+                    target = site.paths.of(value.split("#")[0])
+                    if target is None or target.split("#")[0] not in files:
+                        bad.append(f"{path}: {value}")
+    assert not bad, bad[:10]
+    gard = page(site, "id/source/pitt-2003.html")
+    cited = gard[gard.index("Cited by"):]
+    assert "in a quote supporting" in cited and "../../id/statement/029b261aada95df7.html" in cited
