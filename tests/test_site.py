@@ -445,3 +445,96 @@ def test_every_link_to_our_iris_has_a_page(site: Site) -> None:
     gard = page(site, "id/source/pitt-2003.html")
     cited = gard[gard.index("Cited by"):]
     assert "in a quote supporting" in cited and "../../id/statement/029b261aada95df7.html" in cited
+
+
+# ---- the summary says no more than the sources ------------------------------------------------------------------
+
+class _Marks(HTMLParser):
+    """Per statement (a fact row ``<tr id="f-...">`` or a summary entry ``data-statement="f-..."``): the qualifier
+    words (``span.tag.q``) and whether it is marked curator's inference (``span.tag.inferred``), outside the quotes
+    (``<details>``, where each source's own words are)."""
+
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+                      "track", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: dict[str, tuple[list[str], bool]] = {}
+        self.entries: list[tuple[str, list[str], bool]] = []
+        self.stack: list[tuple[str, str | None, str]] = []  # (tag, scope key or None, class)
+        self.text: list[str] | None = None
+
+    def _scope(self) -> tuple[str, str] | None:
+        for tag, key, _ in reversed(self.stack):
+            if key is not None:
+                return tag, key
+        return None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        cls = a.get("class") or ""
+        key = None
+        if tag == "tr" and (a.get("id") or "").startswith("f-"):
+            key = "row:" + (a.get("id") or "")
+            self.rows[key[4:]] = ([], False)
+        elif a.get("data-statement"):
+            key = "entry:" + (a.get("data-statement") or "")
+            self.entries.append((key[6:], [], False))
+        self.stack.append((tag, key, cls))
+        scope = self._scope()
+        hidden = any(t == "details" for t, _, _ in self.stack)
+        if scope is None or hidden or tag != "span":
+            return
+        classes = cls.split()
+        if "tag" in classes and "q" in classes:
+            self.text = []
+        if "tag" in classes and "inferred" in classes:
+            self._set(scope[1], inferred=True)
+
+    def _set(self, key: str, word: str | None = None, inferred: bool = False) -> None:
+        kind, ident = key.split(":", 1)
+        if kind == "row":
+            words, was = self.rows[ident]
+            self.rows[ident] = (words + ([word] if word else []), was or inferred)
+        else:
+            ident2, words, was = self.entries[-1]
+            self.entries[-1] = (ident2, words + ([word] if word else []), was or inferred)
+
+    def handle_data(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.VOID or not self.stack:
+            return
+        if self.text is not None and tag == "span":
+            scope = self._scope()
+            assert scope is not None
+            self._set(scope[1], word="".join(self.text))
+            self.text = None
+        self.stack.pop()
+
+
+def test_every_summary_entry_qualifies_as_its_row_does(site: Site) -> None:
+    """The summary never states a fact more strongly than the row that proves it: for every entry of every
+    condition's summary, the qualifier words and the curator-inference mark are those of the statement's row."""
+    pages = [p for p in site.paths_list() if p.startswith("id/condition/") and p.endswith(".html")]
+    assert len(pages) >= 5
+    checked = 0
+    for path in pages:
+        marks = _Marks()
+        marks.feed(page(site, path))
+        for ident, words, inferred in marks.entries:
+            assert ident in marks.rows, f"{path}: the summary entry {ident} has a row"
+            row_words, row_inferred = marks.rows[ident]
+            assert (sorted(words), inferred) == (sorted(row_words), row_inferred), f"{path}: {ident}"
+            checked += 1
+    assert checked > 20
+    smard1 = _Marks()
+    smard1.feed(page(site, SMARD1_PAGE))
+    entry = next(e for e in smard1.entries if e[0] == "f-96b67d9727d340aa")  # IGHMBP2 causes SMARD1
+    assert {"typically", "known variants: more than 60", "as of 2022-08"} <= set(entry[1])
+    forms = [e for e in smard1.entries if e[0] in ("f-4706bd0bbc58d076", "f-e72facb41a2ccf07")]
+    assert len(forms) == 2 and all(e[2] for e in forms), "'A form of' rests on curator inference only"

@@ -117,6 +117,10 @@ def _words(fact: Fact) -> list[str]:
     return list(seen)
 
 
+INFERRED = ('<span class="tag inferred" title="ECO:0000305: drawn by the curator, not stated by the source">'
+            "curator's inference</span>")
+
+
 def fact_row(fact: Fact, page: Page, node: URIRef, *, relation: bool = True, extra: str = "") -> str:
     """One fact as a table row: relation, the other end, how it is worded, its sources, and (one click away) each
     source's quote and qualifiers, the curator's notes and the statement's own page."""
@@ -128,8 +132,7 @@ def fact_row(fact: Fact, page: Page, node: URIRef, *, relation: bool = True, ext
     if fact.negated:
         value = '<span class="tag not">not</span> ' + value
     if fact.inferred:
-        value += ' <span class="tag inferred" title="ECO:0000305: drawn by the curator, not stated by the source">' \
-                 "curator's inference</span>"
+        value += " " + INFERRED
     words = " ".join(f'<span class="tag q">{esc(w)}</span>' for w in _words(fact))
     sources = ", ".join(page.a(s) for s in fact.sources)
     proofs = []
@@ -231,17 +234,20 @@ def _loci(graph: Graph, gene: Node) -> list[tuple[Node, Node | None]]:
     return [(lc, graph.value(lc, SMAKG.partOf)) for lc in loci if lc not in covered]
 
 
+def summary_entry(fact: Fact, page: Page, shown: str) -> str:
+    """One entry of the summary: ``shown`` (the other end of the fact, as HTML), every qualifier word its sources
+    use and the curator-inference mark, exactly as the fact's row below has them, and a link to that row."""
+    words = "".join(f' <span class="tag q">{esc(w)}</span>' for w in _words(fact))
+    inferred = " " + INFERRED if fact.inferred else ""
+    n = len(fact.sources)
+    return (f'<span class="entry" data-statement="{esc(fact.anchor)}">{shown}{words}{inferred} '
+            f'<a class="proof" href="#{esc(fact.anchor)}">{n} {"source" if n == 1 else "sources"}</a></span>')
+
+
 def _summary_item(label: str, facts_: list[Fact], page: Page, node: URIRef) -> str:
     if not facts_:
         return ""
-    items = []
-    for f in facts_:
-        other = f.object if f.subject == node else f.subject
-        words = _words(f)
-        worded = f' <span class="words">({esc(", ".join(words))})</span>' if words else ""
-        n = len(f.sources)
-        items.append(f"{page.a(other)}{worded} <a class=\"proof\" href=\"#{esc(f.anchor)}\">"
-                     f"{n} {'source' if n == 1 else 'sources'}</a>")
+    items = [summary_entry(f, page, page.a(f.object if f.subject == node else f.subject)) for f in facts_]
     return f"<dt>{esc(label)}</dt><dd>{'; '.join(items)}</dd>"
 
 
@@ -291,10 +297,7 @@ def summary(graph: Graph, node: URIRef, all_: list[Fact], page: Page) -> str:
                 for f in genes:
                     loci = _loci(graph, f.subject)
                     where = ", ".join(page.a(lc) + (f" on {page.a(ch)}" if ch is not None else "") for lc, ch in loci)
-                    n = len(f.sources)
-                    items.append(f"{page.a(f.subject)}{' at ' + where if where else ''} "
-                                 f'<a class="proof" href="#{esc(f.anchor)}">{n} {"source" if n == 1 else "sources"}'
-                                 "</a>")
+                    items.append(summary_entry(f, page, page.a(f.subject) + (" at " + where if where else "")))
                 parts.append(f"<dt>{label}</dt><dd>{'; '.join(items)}</dd>")
         parts.append(_summary_item("Inheritance", _pick(all_, SMAKG.hasInheritanceMode, OUT, node), page, node))
         parts.append(_summary_item("Onset", _pick(all_, SMAKG.hasOnset, OUT, node), page, node))
