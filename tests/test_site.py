@@ -538,3 +538,14 @@ def test_every_summary_entry_qualifies_as_its_row_does(site: Site) -> None:
     assert {"typically", "known variants: more than 60", "as of 2022-08"} <= set(entry[1])
     forms = [e for e in smard1.entries if e[0] in ("f-4706bd0bbc58d076", "f-e72facb41a2ccf07")]
     assert len(forms) == 2 and all(e[2] for e in forms), "'A form of' rests on curator inference only"
+
+
+def test_onset_ages_read_as_words_and_related_names_stand_apart(site: Site) -> None:
+    html = page(site, SMARD1_PAGE)
+    summary = html[html.index('id="summary"'):html.index('id="names"')]
+    assert '<span class="tag q" title="P42D">from age 42 days</span>' in summary, "the raw value stays in the title"
+    assert '<span class="tag q" title="P6M">to age 6 months</span>' in summary
+    also = re.search(r"<dt>Also called</dt><dd>([^<]*)</dd>", summary)
+    related = re.search(r"<dt>Related names</dt><dd>([^<]*)</dd>", summary)
+    assert also and related and "DSMA1" in also[1].split(", ") and "SMARD1" in also[1].split(", ")
+    assert related[1].split(", ") == ["SMARD 1"], "a related synonym (oboInOwl:hasRelatedSynonym) is not an alias"

@@ -29,6 +29,7 @@ PREDICATE_WORDS: dict[Node, str] = {
     DCTERMS.bibliographicCitation: "citation", DCTERMS.description: "description", DCTERMS.license: "licence",
     BIBO.pmid: "PubMed ID", BIBO.doi: "DOI", SKOS.definition: "definition", OWL.sameAs: "same as"}
 _XREF = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+_NOT_EXACT = {OBOINOWL.hasRelatedSynonym, OBOINOWL.hasBroadSynonym, OBOINOWL.hasNarrowSynonym}  # an alias's scope
 _KEY_ROLES = {"hallmark", "first symptom", "early symptom", "most noticeable", "typically"}
 
 # The sections of the proof, in page order: (anchor, heading, [(predicate, direction)]). A fact goes to the first
@@ -108,13 +109,20 @@ def _section_of(fact: Fact, node: URIRef) -> str:
     return "other"
 
 
+def _q(word: str) -> str:
+    """A qualifier word as a tag; a reworded value (a duration) keeps the data's own form in its title."""
+    raw = getattr(word, "raw", "")
+    title = f' title="{esc(raw)}"' if raw else ""
+    return f'<span class="tag q"{title}>{esc(word)}</span>'
+
+
 def _words(fact: Fact) -> list[str]:
     """Every qualifier word the sources use for a fact, once each, in order."""
-    seen: dict[str, None] = {}
+    seen: dict[str, str] = {}
     for e in fact.evidence:
         for w in e.qualifiers:
-            seen.setdefault(w, None)
-    return list(seen)
+            seen.setdefault(w, w)
+    return list(seen.values())
 
 
 INFERRED = ('<span class="tag inferred" title="ECO:0000305: drawn by the curator, not stated by the source">'
@@ -133,14 +141,14 @@ def fact_row(fact: Fact, page: Page, node: URIRef, *, relation: bool = True, ext
         value = '<span class="tag not">not</span> ' + value
     if fact.inferred:
         value += " " + INFERRED
-    words = " ".join(f'<span class="tag q">{esc(w)}</span>' for w in _words(fact))
+    words = " ".join(_q(w) for w in _words(fact))
     sources = ", ".join(page.a(s) for s in fact.sources)
     proofs = []
     for e in fact.evidence:
         lead = f'<span class="prefix" title="the text just before the quote">…{esc(e.prefix)}</span>' \
             if e.prefix else ""
         quote = f"<blockquote>{lead}{esc(e.quote)}</blockquote>" if e.quote else ""
-        tags = "".join(f' <span class="tag q">{esc(w)}</span>' for w in e.qualifiers)
+        tags = "".join(" " + _q(w) for w in e.qualifiers)
         kind = f' <span class="eco">{page.a(e.kind)}</span>' if e.kind is not None else ""
         inferred = ' <span class="tag inferred">curator\'s inference</span>' if e.inferred else ""
         via = f' <span class="via">quoted via {", ".join(page.a(v) for v in e.via)}</span>' if e.via else ""
@@ -237,7 +245,7 @@ def _loci(graph: Graph, gene: Node) -> list[tuple[Node, Node | None]]:
 def summary_entry(fact: Fact, page: Page, shown: str) -> str:
     """One entry of the summary: ``shown`` (the other end of the fact, as HTML), every qualifier word its sources
     use and the curator-inference mark, exactly as the fact's row below has them, and a link to that row."""
-    words = "".join(f' <span class="tag q">{esc(w)}</span>' for w in _words(fact))
+    words = "".join(" " + _q(w) for w in _words(fact))
     inferred = " " + INFERRED if fact.inferred else ""
     n = len(fact.sources)
     return (f'<span class="entry" data-statement="{esc(fact.anchor)}">{shown}{words}{inferred} '
@@ -279,9 +287,13 @@ def summary(graph: Graph, node: URIRef, all_: list[Fact], page: Page) -> str:
     for p in (SKOS.definition, DCTERMS.description, RDFS.comment):
         for text in sorted(str(o) for o in graph.objects(node, p)):
             parts.append(f"<dt>{'Curator’s note' if p == RDFS.comment else 'Definition'}</dt><dd>{esc(text)}</dd>")
-    aliases = sorted({str(a) for a in graph.objects(node, SKOS.altLabel)}, key=str.lower)
+    related = {str(f.object) for f in all_ if f.subject == node and f.predicate == SKOS.altLabel
+               and not f.negated and _NOT_EXACT & set(f.tags)}
+    aliases = sorted({str(a) for a in graph.objects(node, SKOS.altLabel)} - related, key=str.lower)
     if aliases:
         parts.append(f"<dt>Also called</dt><dd>{esc(', '.join(aliases))}</dd>")
+    if related:
+        parts.append(f"<dt>Related names</dt><dd>{esc(', '.join(sorted(related, key=str.lower)))}</dd>")
     approved = graph.value(node, SMAKG.approvedName)
     if approved is not None:
         parts.append(f"<dt>Approved name</dt><dd>{esc(str(approved))}</dd>")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from smakg.kb.terms import sorted_terms
@@ -137,12 +137,51 @@ class Fact:
         return "f-" + str(self.statement).rsplit("/", 1)[-1]
 
 
+class Word(str):
+    """A qualifier word, with the value as the data writes it when the word rewords it (``raw``: 'P42D' for
+    'from age 42 days'), for a title beside the word."""
+
+    raw: str = ""
+
+
+_DURATION_UNITS = {"Y": ("year", "years"), "M": ("month", "months"), "W": ("week", "weeks"), "D": ("day", "days")}
+
+
+def readable_duration(text: str) -> str | None:
+    """An xsd:duration of years, months, weeks and days in words; None for another form (with a time part, say).
+
+    >>> readable_duration("P42D"), readable_duration("P1Y6M"), readable_duration("PT5H")
+    ('42 days', '1 year 6 months', None)
+    """
+    if not text.startswith("P") or len(text) < 3:
+        return None
+    parts, number = [], ""
+    for c in text[1:]:
+        if c.isdigit():
+            number += c
+        elif c in _DURATION_UNITS and number:
+            one, many = _DURATION_UNITS[c]
+            parts.append(f"{int(number)} {one if int(number) == 1 else many}")
+            number = ""
+        else:
+            return None
+    return " ".join(parts) if parts and not number else None
+
+
 def qualifier_words(graph: Graph, evidence: Node, labels: Labels) -> list[str]:
-    """How one source states a fact, as short words: 'may', 'in some', 'typically', 'in cases: Severe'."""
-    words = []
+    """How one source states a fact, as short words: 'may', 'in some', 'typically', 'in cases: Severe', 'from
+    age 42 days' (a duration in words, its raw value kept on the Word)."""
+    words: list[str] = []
     for prop, lead in _QUALIFIERS:
         for value in sorted_terms(graph.objects(evidence, prop)):
             word = QUALIFIER_WORDS.get(value) if isinstance(value, URIRef) else None
+            if word is None and isinstance(value, Literal) and value.datatype == XSD.duration:
+                readable = readable_duration(str(value))
+                if readable is not None:
+                    out = Word(lead + readable)
+                    out.raw = str(value)
+                    words.append(out)
+                    continue
             words.append(lead + (word or labels.name(value)))
     return words
 
