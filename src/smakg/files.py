@@ -11,7 +11,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from smakg.errors import BadInputError
@@ -177,24 +177,15 @@ def _parent_locked(out_dir: Path) -> Iterator[None]:
 
 
 def _write_release(outputs: dict[str, str], out_dir: Path, allowed: set[str]) -> list[Path]:
-    try:
-        clean_release_leftovers(out_dir)
-        if out_dir.exists():
-            if not out_dir.is_dir():
-                raise BadInputError(f"{out_dir}: cannot create the output directory (a file has that name)",
-                                    hint="choose another --out")
-            foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in allowed)
-            if foreign:
-                shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
-                raise BadInputError(f"{out_dir}: holds files that are not part of a release ({shown}); smakg "
-                                    "replaces the whole folder", hint="choose an empty or new --out folder, or move "
-                                    "those files elsewhere")
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{_NEW}", dir=out_dir.parent))
-        retired = staging.with_name(staging.name.replace(_NEW, _OLD, 1))  # where the old release goes
-    except OSError as exc:
-        raise BadInputError(f"{out_dir}: cannot prepare the release folder ({exc.strerror})",
-                            hint="make the parent folder writable or choose another --out") from None
+    def check() -> None:
+        foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in allowed)
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise BadInputError(f"{out_dir}: holds files that are not part of a release ({shown}); smakg "
+                                "replaces the whole folder", hint="choose an empty or new --out folder, or move "
+                                "those files elsewhere")
+
+    staging, retired = _stage(out_dir, check)
     try:
         for name, text in sorted(outputs.items()):
             with open(staging / name, "w", encoding="utf-8", newline="\n") as handle:
@@ -203,23 +194,111 @@ def _write_release(outputs: dict[str, str], out_dir: Path, allowed: set[str]) ->
                 os.fsync(handle.fileno())
             os.chmod(staging / name, 0o644)
         os.chmod(staging, 0o755)
-        with _held_interrupts():
-            if not out_dir.exists():
-                os.rename(staging, out_dir)
-            elif _exchange(staging, out_dir):
-                os.rename(staging, retired)
-            else:  # two renames; clean_release_leftovers puts the old release back if only the first happened
-                os.rename(out_dir, retired)
-                os.rename(staging, out_dir)
-        shutil.rmtree(retired, ignore_errors=True)
+        _switch(staging, out_dir, retired)
     except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)  # the new release not switched in, or the old one swapped out
-        if out_dir.is_dir():
-            shutil.rmtree(retired, ignore_errors=True)
-        elif retired.is_dir():  # the two-step switch failed half-way: the old release goes back
-            os.replace(retired, out_dir)
+        _undo(staging, out_dir, retired)
         if isinstance(exc, OSError):
             raise BadInputError(f"{out_dir}: cannot write the release ({exc.strerror})",
                                 hint="free some disk space or choose another --out") from None
         raise
     return [out_dir / name for name in sorted(outputs)]
+
+
+def write_folder(files: Iterable[tuple[str, bytes]], out_dir: Path, *, marker: str) -> int:
+    """Replace the folder ``out_dir`` by a folder holding exactly ``files`` (relative paths with ``/``, in nested
+    folders) and an empty file named ``marker``, in one step as write_release does (written beside it, synced,
+    swapped in by a single rename; leftovers of an interrupted run removed first). An existing ``out_dir`` is
+    replaced only when it is empty or holds ``marker`` (a folder this function wrote); anything else is refused
+    and left alone. Returns the number of files written (the marker not counted)."""
+    with _parent_locked(out_dir):
+        def check() -> None:
+            if any(out_dir.iterdir()) and not (out_dir / marker).is_file():
+                raise BadInputError(f"{out_dir}: exists and is not a folder smakg wrote (no {marker} file in it); "
+                                    "it is left alone", hint="choose a new or empty folder")
+
+        staging, retired = _stage(out_dir, check)
+        try:
+            count = 0
+            for name, data in files:
+                parts = name.split("/")
+                if any(p in ("", ".", "..") or "\\" in p for p in parts) or name == marker:
+                    raise ValueError(f"not a relative file path of the folder: {name!r}")
+                target = staging.joinpath(*parts)
+                target.parent.mkdir(parents=True, exist_ok=True, mode=0o755)
+                target.write_bytes(data)
+                os.chmod(target, 0o644)
+                count += 1
+            (staging / marker).write_bytes(b"")
+            os.chmod(staging / marker, 0o644)
+            for folder in (staging, *(p for p in staging.rglob("*") if p.is_dir())):
+                os.chmod(folder, 0o755)
+            _sync_folder(staging)
+            _switch(staging, out_dir, retired)
+        except BaseException as exc:
+            _undo(staging, out_dir, retired)
+            if isinstance(exc, OSError):
+                raise BadInputError(f"{out_dir}: cannot write the folder ({exc.strerror})",
+                                    hint="free some disk space or choose another folder") from None
+            raise
+        return count
+
+
+def _sync_folder(folder: Path) -> None:
+    """Every file under ``folder`` on disk: one syncfs of its file system on Linux (a thousand fsyncs take
+    seconds), else an fsync of each file."""
+    if sys.platform.startswith("linux"):
+        syncfs = getattr(ctypes.CDLL(None, use_errno=True), "syncfs", None)
+        if syncfs is not None:
+            fd = os.open(folder, os.O_RDONLY)
+            try:
+                if syncfs(fd) == 0:
+                    return
+            finally:
+                os.close(fd)
+    for path in (p for p in folder.rglob("*") if p.is_file()):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _stage(out_dir: Path, check: Callable[[], None]) -> tuple[Path, Path]:
+    """Clean what an interrupted switch left, refuse what ``check`` refuses in an existing ``out_dir``, and make
+    the sibling folder the new contents go into; returns it and the name the old folder will go to."""
+    try:
+        clean_release_leftovers(out_dir)
+        if out_dir.exists():
+            if not out_dir.is_dir():
+                raise BadInputError(f"{out_dir}: cannot create the output directory (a file has that name)",
+                                    hint="choose another --out")
+            check()
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}{_NEW}", dir=out_dir.parent))
+    except OSError as exc:
+        raise BadInputError(f"{out_dir}: cannot prepare the release folder ({exc.strerror})",
+                            hint="make the parent folder writable or choose another --out") from None
+    return staging, staging.with_name(staging.name.replace(_NEW, _OLD, 1))
+
+
+def _switch(staging: Path, out_dir: Path, retired: Path) -> None:
+    """Put ``staging`` in the place of ``out_dir`` in one step (the exchange; two renames where the system has
+    none), then remove the old folder."""
+    with _held_interrupts():
+        if not out_dir.exists():
+            os.rename(staging, out_dir)
+        elif _exchange(staging, out_dir):
+            os.rename(staging, retired)
+        else:  # two renames; clean_release_leftovers puts the old release back if only the first happened
+            os.rename(out_dir, retired)
+            os.rename(staging, out_dir)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def _undo(staging: Path, out_dir: Path, retired: Path) -> None:
+    """After a failure: the new folder removed, the old one left (or put back) in place."""
+    shutil.rmtree(staging, ignore_errors=True)  # the new release not switched in, or the old one swapped out
+    if out_dir.is_dir():
+        shutil.rmtree(retired, ignore_errors=True)
+    elif retired.is_dir():  # the two-step switch failed half-way: the old release goes back
+        os.replace(retired, out_dir)

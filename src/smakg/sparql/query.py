@@ -332,7 +332,9 @@ def rdf_xml(graph: Graph) -> str:
 
 class Engine:
     """One engine loaded with a graph given as N-Triples, ready for many queries; or, given the directory of a
-    pyoxigraph store on disk (``sparql.store``), that store opened read-only (several processes may share it)."""
+    pyoxigraph store on disk (``sparql.store``), that store opened read-only (several processes may share it).
+    ``triples`` gives the data's own literals whichever engine holds them (pyoxigraph changes the datatype and
+    lexical form of numbers; see _written_literals); a store on disk gives them as pyoxigraph keeps them."""
 
     def __init__(self, ntriples: bytes | Path, name: str = "oxigraph") -> None:
         if name not in ENGINES:
@@ -340,6 +342,7 @@ class Engine:
         self.name = name
         self.graph: Graph | None = None
         self.store: ox.Store | None = None
+        self.written: dict[tuple[object, object, object], Literal] = {}  # see _written_literals
         if isinstance(ntriples, Path):
             if name != "oxigraph":
                 raise BadInputError(f"a store on disk is read by the oxigraph engine, not {name}")
@@ -350,6 +353,7 @@ class Engine:
         elif name == "oxigraph":
             self.store = ox.Store()
             self.store.bulk_load(ntriples, format=ox.RdfFormat.N_TRIPLES)
+            self.written = _written_literals(self.store, ntriples)
         else:
             self.graph = Graph().parse(data=ntriples.decode("utf-8"), format="nt")
 
@@ -369,7 +373,28 @@ class Engine:
         subject, predicate, obj = (None if t is None else _to_ox_cached(t) for t in (s, p, o))
         # oxigraph raises TypeError for a literal subject or a non-IRI predicate (rdflib just matches nothing)
         for quad in self.store.quads_for_pattern(subject, predicate, obj, None):  # type: ignore[arg-type]
-            yield _from_ox_cached(quad.subject), _from_ox_cached(quad.predicate), _from_ox_cached(quad.object)
+            term = quad.object
+            written = self.written.get((quad.subject, quad.predicate, term)) if isinstance(term, ox.Literal) else None
+            yield (_from_ox_cached(quad.subject), _from_ox_cached(quad.predicate),
+                   written if written is not None else _from_ox_cached(term))
+
+
+def _written_literals(store: ox.Store, ntriples: bytes) -> dict[tuple[object, object, object], Literal]:
+    """The typed literals the store holds in another form than the data wrote them: pyoxigraph keeps numbers and
+    booleans as values (``"60"^^xsd:nonNegativeInteger`` comes back as ``"60"^^xsd:integer``, ``"1.0"`` as
+    ``"1"``), keyed by the stored (subject, predicate, literal), so that ``Engine.triples`` gives the data's own
+    terms, as the rdflib engine does."""
+    out: dict[tuple[object, object, object], Literal] = {}
+    if b"^^<" not in ntriples:
+        return out
+    for triple in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+        o = triple.object
+        if not isinstance(o, ox.Literal) or o.language or o.datatype.value == XSD_STRING:
+            continue
+        for quad in store.quads_for_pattern(triple.subject, triple.predicate, o, None):
+            if quad.object != o:
+                out[(quad.subject, quad.predicate, quad.object)] = Literal(o.value, datatype=URIRef(o.datatype.value))
+    return out
 
 
 def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:

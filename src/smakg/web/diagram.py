@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import unicodedata
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from smakg.errors import BadInputError
 from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import SMAKG, SVG, XLINK
 
@@ -62,13 +64,31 @@ class Diagram:
         return f"Diagram of {self.title}: {said}." if said else f"Diagram of {self.title}."
 
 
+def clean(text: str) -> str:
+    """A label without control characters (XML cannot carry most of them, so the SVG would not parse): a tab
+    becomes a space, a line break stays, the rest are dropped.
+
+    >>> clean("a\\x01b\\tc\\x85d\\ne")
+    'ab cd\\ne'
+    """
+    return "".join(" " if c == "\t" else c for c in text
+                   if c == "\n" or c == "\t" or unicodedata.category(c) != "Cc")
+
+
 def _quote(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    """Text for a Graphviz double-quoted string. Graphviz reads HTML entities in labels (``&lt;`` would become
+    ``<``, ``&#x1F;`` a control character), so ``&`` is written ``&amp;`` and the label keeps its own characters.
+
+    >>> _quote('A &lt; "B"\\\\')
+    'A &amp;lt; \\\\"B\\\\"\\\\\\\\'
+    """
+    return (clean(text).replace("&", "&amp;").replace("\\", "\\\\").replace('"', '\\"')
+            .replace("\n", " "))
 
 
 def _label(graph: Graph, node: object) -> str:
     label = graph.value(node, RDFS.label) if isinstance(node, URIRef) else None
-    return str(label) if label is not None else str(node).rsplit("/", 1)[-1]
+    return clean(str(label) if label is not None else str(node).rsplit("/", 1)[-1])
 
 
 class _Builder:
@@ -152,13 +172,18 @@ def render_svg(diagram: Diagram) -> bytes:
         raise RuntimeError(f"dot failed: {done.stderr.decode('utf-8', 'replace').strip()[:300]}")
     ET.register_namespace("", SVG)
     ET.register_namespace("xlink", XLINK)
-    root = ET.fromstring(done.stdout)  # the default tree builder drops comments and the doctype
+    try:
+        root = ET.fromstring(done.stdout)  # the default tree builder drops comments and the doctype
+    except ET.ParseError as exc:
+        raise BadInputError(f"the diagram of {diagram.title!r} cannot be drawn: Graphviz wrote SVG that does not "
+                            f"parse ({exc})", hint="check the labels of the terms it shows for unusual characters"
+                            ) from None
     root.set("role", "img")
     root.set("aria-labelledby", "diagram-title diagram-desc")
     title = ET.Element(f"{{{SVG}}}title", {"id": "diagram-title"})
-    title.text = f"Diagram of {diagram.title}"
+    title.text = clean(f"Diagram of {diagram.title}")
     desc = ET.Element(f"{{{SVG}}}desc", {"id": "diagram-desc"})
-    desc.text = diagram.alt()
+    desc.text = clean(diagram.alt())
     root.insert(0, desc)
     root.insert(0, title)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"

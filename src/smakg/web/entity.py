@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from smakg.kb.terms import sorted_terms
-from smakg.kb.vocab import BIBO, HP, HP_PHENOTYPIC_ABNORMALITY, ID, SMAKG, XREF_PREFIXES, compress_iri
+from smakg.kb.vocab import BIBO, HP, HP_PHENOTYPIC_ABNORMALITY, ID, OA, OBOINOWL, SMAKG, XREF_PREFIXES, compress_iri
 from smakg.web.html import Paths, document, esc, link
-from smakg.web.view import Fact, Labels, facts
+from smakg.web.view import QUALIFIER_PROPERTIES, Fact, Labels, facts
 
 OUT, IN = "out", "in"
 # Names of the standard predicates a page shows (ours have their labels in the vocabulary).
@@ -29,6 +29,7 @@ PREDICATE_WORDS: dict[Node, str] = {
     DCTERMS.bibliographicCitation: "citation", DCTERMS.description: "description", DCTERMS.license: "licence",
     BIBO.pmid: "PubMed ID", BIBO.doi: "DOI", SKOS.definition: "definition", OWL.sameAs: "same as"}
 _XREF = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+_NOT_EXACT = {OBOINOWL.hasRelatedSynonym, OBOINOWL.hasBroadSynonym, OBOINOWL.hasNarrowSynonym}  # an alias's scope
 _KEY_ROLES = {"hallmark", "first symptom", "early symptom", "most noticeable", "typically"}
 
 # The sections of the proof, in page order: (anchor, heading, [(predicate, direction)]). A fact goes to the first
@@ -86,8 +87,17 @@ class Page:
         ours = iri.startswith((ID, str(SMAKG)))  # our own names need no code; an imported term shows its CURIE
         code = f" <code>{esc(curie)}</code>" if curie and curie != name and not ours else ""
         path = self.paths.of(iri)
+        if path is None and iri.startswith(ID):  # a part of a statement (evidence, selector): no page of its own
+            html = self._links[node] = esc(name) + code
+            return html
         html = self._links[node] = link(self.root + path if path else iri, name) + code
         return html
+
+    def named(self, node: Node) -> str:
+        """A term by its name alone, linked like ``a`` (a synonym's scope and type, say)."""
+        iri = str(node)
+        path = self.paths.of(iri)
+        return link(self.root + path if path else iri, self.labels.name(node))
 
     def xref(self, node: Node) -> str:
         """A cross-reference as its CURIE linked to its web address (the CURIE's expansion)."""
@@ -105,13 +115,24 @@ def _section_of(fact: Fact, node: URIRef) -> str:
     return "other"
 
 
+def _q(word: str) -> str:
+    """A qualifier word as a tag; a reworded value (a duration) keeps the data's own form in its title."""
+    raw = getattr(word, "raw", "")
+    title = f' title="{esc(raw)}"' if raw else ""
+    return f'<span class="tag q"{title}>{esc(word)}</span>'
+
+
 def _words(fact: Fact) -> list[str]:
     """Every qualifier word the sources use for a fact, once each, in order."""
-    seen: dict[str, None] = {}
+    seen: dict[str, str] = {}
     for e in fact.evidence:
         for w in e.qualifiers:
-            seen.setdefault(w, None)
-    return list(seen)
+            seen.setdefault(w, w)
+    return list(seen.values())
+
+
+INFERRED = ('<span class="tag inferred" title="ECO:0000305: drawn by the curator, not stated by the source">'
+            "curator's inference</span>")
 
 
 def fact_row(fact: Fact, page: Page, node: URIRef, *, relation: bool = True, extra: str = "") -> str:
@@ -121,22 +142,28 @@ def fact_row(fact: Fact, page: Page, node: URIRef, *, relation: bool = True, ext
     value = page.a(other)
     if fact.subject != node and fact.object != node:  # a source's statement: the whole triple
         value = f"{page.a(fact.subject)} · {page.a(fact.predicate)} · {page.a(fact.object)}"
-    value += "".join(f' <span class="tag">{esc(page.labels.name(t))}</span>' for t in fact.tags) + extra
+    value += "".join(f' <span class="tag">{page.named(t)}</span>' for t in fact.tags) + extra
     if fact.negated:
         value = '<span class="tag not">not</span> ' + value
     if fact.inferred:
-        value += ' <span class="tag inferred" title="ECO:0000305: drawn by the curator, not stated by the source">' \
-                 "curator's inference</span>"
-    words = " ".join(f'<span class="tag q">{esc(w)}</span>' for w in _words(fact))
+        value += " " + INFERRED
+    words = " ".join(_q(w) for w in _words(fact))
     sources = ", ".join(page.a(s) for s in fact.sources)
     proofs = []
     for e in fact.evidence:
-        quote = f"<blockquote>{esc(e.quote)}</blockquote>" if e.quote else ""
-        tags = "".join(f' <span class="tag q">{esc(w)}</span>' for w in e.qualifiers)
+        lead = f'<span class="prefix" title="the text just before the quote">…{esc(e.prefix)}</span>' \
+            if e.prefix else ""
+        quote = f"<blockquote>{lead}{esc(e.quote)}</blockquote>" if e.quote else ""
+        tags = "".join(" " + _q(w) for w in e.qualifiers)
         kind = f' <span class="eco">{page.a(e.kind)}</span>' if e.kind is not None else ""
         inferred = ' <span class="tag inferred">curator\'s inference</span>' if e.inferred else ""
-        proofs.append(f"<li>{page.a(e.source)}{tags}{inferred}{kind}{quote}</li>")
+        via = f' <span class="via">quoted via {", ".join(page.a(v) for v in e.via)}</span>' if e.via else ""
+        cites = (f'<p class="cites">The quote cites: {", ".join(page.a(c) for c in e.cites)}</p>'
+                 if e.cites else "")
+        proofs.append(f"<li>{page.a(e.source)}{via}{tags}{inferred}{kind}{quote}{cites}</li>")
     notes = "".join(f'<p class="note"><strong>Curator\'s note:</strong> {esc(n)}</p>' for n in fact.notes)
+    if fact.see_also:
+        notes += f'<p class="see">See also: {", ".join(page.a(x) for x in fact.see_also)}</p>'
     st_path = page.paths.of(str(fact.statement))
     st_link = link(page.root + st_path, "the statement's page") if st_path else ""
     count = len(fact.evidence)
@@ -221,17 +248,20 @@ def _loci(graph: Graph, gene: Node) -> list[tuple[Node, Node | None]]:
     return [(lc, graph.value(lc, SMAKG.partOf)) for lc in loci if lc not in covered]
 
 
+def summary_entry(fact: Fact, page: Page, shown: str) -> str:
+    """One entry of the summary: ``shown`` (the other end of the fact, as HTML), every qualifier word its sources
+    use and the curator-inference mark, exactly as the fact's row below has them, and a link to that row."""
+    words = "".join(" " + _q(w) for w in _words(fact))
+    inferred = " " + INFERRED if fact.inferred else ""
+    n = len(fact.sources)
+    return (f'<span class="entry" data-statement="{esc(fact.anchor)}">{shown}{words}{inferred} '
+            f'<a class="proof" href="#{esc(fact.anchor)}">{n} {"source" if n == 1 else "sources"}</a></span>')
+
+
 def _summary_item(label: str, facts_: list[Fact], page: Page, node: URIRef) -> str:
     if not facts_:
         return ""
-    items = []
-    for f in facts_:
-        other = f.object if f.subject == node else f.subject
-        words = _words(f)
-        worded = f' <span class="words">({esc(", ".join(words))})</span>' if words else ""
-        n = len(f.sources)
-        items.append(f"{page.a(other)}{worded} <a class=\"proof\" href=\"#{esc(f.anchor)}\">"
-                     f"{n} {'source' if n == 1 else 'sources'}</a>")
+    items = [summary_entry(f, page, page.a(f.object if f.subject == node else f.subject)) for f in facts_]
     return f"<dt>{esc(label)}</dt><dd>{'; '.join(items)}</dd>"
 
 
@@ -263,9 +293,13 @@ def summary(graph: Graph, node: URIRef, all_: list[Fact], page: Page) -> str:
     for p in (SKOS.definition, DCTERMS.description, RDFS.comment):
         for text in sorted(str(o) for o in graph.objects(node, p)):
             parts.append(f"<dt>{'Curator’s note' if p == RDFS.comment else 'Definition'}</dt><dd>{esc(text)}</dd>")
-    aliases = sorted({str(a) for a in graph.objects(node, SKOS.altLabel)}, key=str.lower)
+    related = {str(f.object) for f in all_ if f.subject == node and f.predicate == SKOS.altLabel
+               and not f.negated and _NOT_EXACT & set(f.tags)}
+    aliases = sorted({str(a) for a in graph.objects(node, SKOS.altLabel)} - related, key=str.lower)
     if aliases:
         parts.append(f"<dt>Also called</dt><dd>{esc(', '.join(aliases))}</dd>")
+    if related:
+        parts.append(f"<dt>Related names</dt><dd>{esc(', '.join(sorted(related, key=str.lower)))}</dd>")
     approved = graph.value(node, SMAKG.approvedName)
     if approved is not None:
         parts.append(f"<dt>Approved name</dt><dd>{esc(str(approved))}</dd>")
@@ -281,10 +315,7 @@ def summary(graph: Graph, node: URIRef, all_: list[Fact], page: Page) -> str:
                 for f in genes:
                     loci = _loci(graph, f.subject)
                     where = ", ".join(page.a(lc) + (f" on {page.a(ch)}" if ch is not None else "") for lc, ch in loci)
-                    n = len(f.sources)
-                    items.append(f"{page.a(f.subject)}{' at ' + where if where else ''} "
-                                 f'<a class="proof" href="#{esc(f.anchor)}">{n} {"source" if n == 1 else "sources"}'
-                                 "</a>")
+                    items.append(summary_entry(f, page, page.a(f.subject) + (" at " + where if where else "")))
                 parts.append(f"<dt>{label}</dt><dd>{'; '.join(items)}</dd>")
         parts.append(_summary_item("Inheritance", _pick(all_, SMAKG.hasInheritanceMode, OUT, node), page, node))
         parts.append(_summary_item("Onset", _pick(all_, SMAKG.hasOnset, OUT, node), page, node))
@@ -331,12 +362,27 @@ def summary(graph: Graph, node: URIRef, all_: list[Fact], page: Page) -> str:
                          + "</ul></dd>")
         citing = sorted_terms(graph.subjects(DCTERMS.references, node))
         if citing:
-            parts.append("<dt>Cited by</dt><dd>" + ", ".join(page.a(c) for c in citing) + "</dd>")
+            parts.append("<dt>Cited by</dt><dd><ul>" + "".join(f"<li>{_citer(graph, c, page)}</li>" for c in citing)
+                         + "</ul></dd>")
         stated = [f for f in all_ if node in f.sources]
         if stated:
             parts.append(f'<dt>What it states</dt><dd><a href="#stated">{len(stated)} statements</a></dd>')
     parts.append(_xrefs(graph, node, page))
     return f'<dl class="summary">{"".join(parts)}</dl>'
+
+
+def _citer(graph: Graph, citing: Node, page: Page) -> str:
+    """Who cites a work: a source, or a quote (evidence) that cites it, shown as its source and a link to the
+    statement the quote supports (evidence has no page of its own)."""
+    statement = graph.value(None, SMAKG.evidence, citing)
+    if statement is None:
+        return page.a(citing)
+    source = graph.value(citing, OA.hasSource)
+    parts = [graph.value(statement, p) for p in (RDF.subject, RDF.predicate, RDF.object)]
+    triple = " · ".join(PREDICATE_WORDS.get(t) or page.labels.name(t) for t in parts if t is not None)
+    path = page.paths.of(str(statement))
+    target = link(page.root + path, triple) if path else esc(triple)
+    return f"{page.a(source)}, in a quote supporting {target}"
 
 
 def _figure(page: Page) -> str:
@@ -424,7 +470,35 @@ def statement_body(graph: Graph, node: URIRef, all_: list[Fact], page: Page) -> 
     sentence = (f"<p class=\"triple\">{'<strong>Not:</strong> ' if fact.negated else ''}{page.a(fact.subject)} · "
                 f"{page.a(fact.predicate)} · {page.a(fact.object)}</p>")
     table = fact_table([fact], page, node).replace("<details>", "<details open>")
-    return sentence + table
+    return sentence + table + _remaining(graph, fact, page)
+
+
+# What a statement's page shows already, by the kind of node: the rest of their triples go in its property table.
+_SHOWN_OF_STATEMENT = (RDF.type, RDF.subject, RDF.predicate, RDF.object, SMAKG.evidence, RDFS.comment, SMAKG.negated,
+                       SMAKG.synonymScope, OBOINOWL.hasSynonymType, RDFS.seeAlso)
+_SHOWN_OF_EVIDENCE = (RDF.type, OA.hasSource, OA.hasSelector, SMAKG.evidenceType, DCTERMS.references,
+                      SMAKG.quotedVia, *QUALIFIER_PROPERTIES)
+_SHOWN_OF_SELECTOR = (RDF.type, OA.exact, OA.prefix)
+
+
+def _remaining(graph: Graph, fact: Fact, page: Page) -> str:
+    """Every triple of the statement, its evidence and their quote selectors that the row above does not show."""
+    node = fact.statement
+    sources = set(fact.sources)
+    rows: list[tuple[Node, Node, Node]] = [
+        (node, p, o) for p, o in graph.predicate_objects(node) if p not in _SHOWN_OF_STATEMENT
+            and not (p == PROV.wasDerivedFrom and o in sources)]
+    for ev in sorted_terms(graph.objects(node, SMAKG.evidence)):
+        rows += [(ev, p, o) for p, o in graph.predicate_objects(ev) if p not in _SHOWN_OF_EVIDENCE]
+        for sel in sorted_terms(graph.objects(ev, OA.hasSelector)):
+            rows += [(sel, p, o) for p, o in graph.predicate_objects(sel) if p not in _SHOWN_OF_SELECTOR]
+    if not rows:
+        return ""
+    body = "".join(f"<tr><td>{esc(compress_iri(str(s)) or str(s))}</td><td>{page.a(p)}</td><td>{page.a(o)}</td></tr>"
+                   for s, p, o in sorted(rows, key=lambda t: (str(t[0]), str(t[1]), str(t[2]))))
+    return ('<section><h2 id="properties">All its other properties</h2><table><thead><tr><th scope="col">Node</th>'
+            f'<th scope="col">Property</th><th scope="col">Value</th></tr></thead><tbody>{body}</tbody></table>'
+            "</section>")
 
 
 def _alternates(page: Page) -> str:

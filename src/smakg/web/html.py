@@ -38,17 +38,39 @@ def esc(text: str) -> str:
 
 
 def href(url: str) -> str | None:
-    """``url`` when a page may link it (an http(s) URL, or a relative one with no scheme), decided on the parsed
-    URL; None otherwise (javascript:, data:, file: and anything unparsable are never links)."""
+    """``url`` when a page may link it, decided on the parsed URL; None otherwise. Allowed: an absolute http(s) URL
+    with a host, or a relative URL of the forms this site writes (``../gene/SMN1.html``, ``#f-1a2b``,
+    ``sparql?query=...``): path segments, query and fragment of URL-safe characters only. A backslash, a control or
+    space character, a scheme-relative ``//host`` and every other scheme (javascript:, data:, file:) are refused.
+
+    >>> href("/\\\\evil.example/"), href("\\\\evil.example"), href("/id/gene/SMN1.html")
+    (None, None, None)
+    """
+    if any(c == "\\" or ord(c) < 32 or c.isspace() or 0x7F <= ord(c) <= 0x9F for c in url):
+        return None
     try:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if any(ord(c) < 32 or c.isspace() for c in url):
-        return None
     if parts.scheme == "":
-        return None if parts.netloc else url  # "//host/x" would leave the site: refused
+        return url if _site_relative(parts.netloc, parts.path, parts.query, parts.fragment) else None
     return url if parts.scheme.lower() in WEB_SCHEMES and parts.netloc else None
+
+
+_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_SAFE_QUERY = _SAFE | frozenset("%=&+")
+_SAFE_FRAGMENT = _SAFE | frozenset(":")
+
+
+def _site_relative(netloc: str, path: str, query: str, fragment: str) -> bool:
+    """Whether a relative URL (already split) is of a form the site writes: no host, a relative path (no leading
+    ``/``) of non-empty safe segments, and a safe query and fragment."""
+    if netloc:
+        return False
+    segments = path.split("/") if path else []
+    if any(not seg or not set(seg) <= _SAFE for seg in segments):
+        return False
+    return set(query) <= _SAFE_QUERY and set(fragment) <= _SAFE_FRAGMENT
 
 
 def link(url: str, text: str, *, cls: str = "") -> str:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib.resources import files
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,7 +18,7 @@ from rdflib.namespace import DCAT, DCTERMS, OWL, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from smakg import __version__
-from smakg.errors import BadInputError
+from smakg.files import write_folder
 from smakg.kb.terms import sorted_terms
 from smakg.kb.turtle import to_ntriples
 from smakg.kb.vocab import DATASET, GO, HP, IANA_MEDIA_TYPES, ID, SMAKG, SO, SPDX, XREF_PREFIXES, compress_iri
@@ -37,6 +35,7 @@ HTML = "text/html; charset=utf-8"
 MEDIA = {".html": HTML, ".svg": "image/svg+xml", ".ttl": "text/turtle; charset=utf-8",
          ".jsonld": "application/ld+json", ".json": "application/json", ".css": "text/css; charset=utf-8",
          ".js": "text/javascript; charset=utf-8"}
+SITE_MARKER = ".smakg-site"  # an empty file in every site smakg writes: only such a folder is ever replaced
 STATIC = ("static/favicon.svg", "static/search.js", "static/site.css")
 TERM_SPACES = (str(HP), str(GO), str(SO))  # imported terms that get a page: HPO, GO, SO (with their labels)
 _LIST_KINDS = ((SMAKG.Condition, "conditions", "Conditions"), (SMAKG.Gene, "genes", "Genes"),
@@ -70,7 +69,8 @@ class Site:
     def entities(self) -> list[str]:
         """Every IRI with a page: entities and statements of ours, and the imported terms."""
         found = {str(s) for s, _, _ in self.engine.triples(None, RDF.type, None) if isinstance(s, URIRef)}
-        found.add(DATASET)
+        if any(True for _ in self.engine.triples(URIRef(DATASET), None, None)):  # a --data graph may have none
+            found.add(DATASET)
         ours = sorted(i for i in found if i.startswith(ID) and self.paths.of(i))
         return ours + sorted(self.paths.terms)
 
@@ -312,45 +312,20 @@ def _size(size: Node | None) -> str:
 
 
 def write_site(site: Site, out: Path, progress: Callable[[str], None] | None = None) -> int:
-    """Write every file of the site into ``out``, all or nothing: into a new directory beside it, then renamed
-    into place (an existing ``out`` is replaced only once the new one is whole). Returns the number of files."""
-    parent = out.resolve().parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    except OSError as exc:
-        raise BadInputError(f"{out}: cannot create the site directory ({exc.strerror})",
-                            hint="choose a writable OUT directory") from None
-    try:
-        count = 0
-        for path in site.paths_list():
-            rendered = site.render(path)
-            if rendered is None:
+    """Write every file of the site into ``out``, all or nothing and in one step (files.write_folder: written
+    beside it, then swapped in by one rename). The site carries a marker file (SITE_MARKER); an existing ``out`` is
+    replaced only when it is empty or holds that marker. Returns the number of files."""
+
+    def rendered() -> Iterator[tuple[str, bytes]]:
+        for count, path in enumerate(site.paths_list(), start=1):
+            file = site.render(path)
+            if file is None:
                 raise RuntimeError(f"the site lists {path} but cannot render it")
-            target = tmp / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(rendered[1])
-            count += 1
+            yield path, file[1]
             if progress is not None and count % 100 == 0:
                 progress(f"{count} files")
-        for d in [tmp, *(p for p in tmp.rglob("*") if p.is_dir())]:
-            d.chmod(0o755)
-        for f in (p for p in tmp.rglob("*") if p.is_file()):
-            f.chmod(0o644)
-        old = None
-        if out.exists():
-            if not out.is_dir() or (any(out.iterdir()) and not (out / "search.json").is_file()):
-                raise BadInputError(f"{out}: exists and is not a site smakg wrote (no search.json); it is left "
-                                    "alone", hint="choose a new or empty OUT directory")
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=parent))
-            os.replace(out, old / "site")
-        os.replace(tmp, out)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-        return count
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    return write_folder(rendered(), out, marker=SITE_MARKER)
 
 
 def site_inputs(project: Project, dist: Path | None = None) -> SiteInputs:
