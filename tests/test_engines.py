@@ -48,6 +48,15 @@ KNOWN_DIFFERENCES: dict[str, tuple[tuple[bool, bool] | None, set[tuple[str, str,
         {(f"<{SRC['chr-2025-10-15']}>", "smakg:releaseDate", "sh:DatatypeConstraintComponent")},
         set(),
     ),
+    # rudof 0.3.35 reports sh:minInclusive 0 as violated by "60"^^xsd:nonNegativeInteger (it does not compare a
+    # derived integer type with xsd:integer); 60 >= 0, so pyshacl is right. Both report the sh:datatype violation
+    # this fixture is about.
+    "EvidenceQualifiers.knownVariantsMoreThan.datatype#derived": (
+        None,
+        set(),
+        {("<https://w3id.org/smakg/id/evidence/b3b3092aab79ed54>", "smakg:knownVariantsMoreThan",
+          "sh:MinInclusiveConstraintComponent")},
+    ),
 }
 assert set(KNOWN_DIFFERENCES) <= set(FIXTURES), "a pinned difference names no fixture"
 
