@@ -18,7 +18,7 @@ from smakg.export import jsonld_direct
 from smakg.export.jsonld_framed import framed, read_frame
 from smakg.kb.build import build_graph
 from smakg.kb.jsonld import dumps
-from smakg.kb.jsonld_flat import expanded, read_context
+from smakg.kb.jsonld_flat import expanded, read_context, to_flat
 from smakg.project import Project
 from smakg.qa.synthetic import generate
 
@@ -97,3 +97,13 @@ def test_a_long_literal_is_framed_directly_whatever_its_size() -> None:
         assert len(document["comment"][0]) >= size - 24
     small = _one_condition(20_000)
     assert _texts(small, context, frame, "direct", "pyld")[0] == _texts(small, context, frame, "pyld")[0]
+
+
+@pytest.mark.parametrize("scale", [0, 2])
+def test_flat_jsonld_compacted_directly_is_pyld_compaction(tmp_path: Path, scale: int) -> None:
+    if scale:
+        generate(tmp_path / "kb", scale, template=Project(ROOT), mistakes=10, seed=3)
+    project = Project(tmp_path / "kb") if scale else Project(ROOT)
+    graph = build_graph(project).graph
+    context = read_context(project.context)
+    assert to_flat(graph, context) == to_flat(graph, context, direct=False)

@@ -167,14 +167,14 @@ def _framed_direct(graph: Graph, doc: list[dict[str, Any]], context: dict[str, A
     compactor = Compactor(frame_ctx)
     framer = Framer(nodes)
     main = framer.frame(expand_frame(frame if "@context" in frame else {"@context": frame_ctx, **frame}))
-    docs: list[dict[str, Any]] = jsonld.JsonLdProcessor.arrayify(compactor.compact(None, main))
+    docs: list[dict[str, Any]] = compactor.document(main)
     covered: set[Key] = set()
     triples(main, covered)
     if isinstance(incoming, dict):
         st_frame = {**incoming, "type": "Statement"}
         expanded_statements = framer.frame(expand_frame(
             st_frame if "@context" in st_frame else {"@context": frame_ctx, **st_frame}))
-        statements = jsonld.JsonLdProcessor.arrayify(compactor.compact(None, expanded_statements))
+        statements = compactor.document(expanded_statements)
         attached = _attach_incoming(docs, statements)
         obj = compactor.expand("object")
         triples([expanded_statements[i] for i in sorted(attached)], covered, prune=obj)
@@ -185,7 +185,7 @@ def _framed_direct(graph: Graph, doc: list[dict[str, Any]], context: dict[str, A
     docs.sort(key=lambda d: str(d.get("id", d.get("@id", ""))))
     missing = {str(s) for s, p, o in graph if _key(s, p, o) not in covered}
     flat = compactor if frame_ctx == context else Compactor(context)
-    rest = jsonld.JsonLdProcessor.arrayify(flat.compact(None, [n for n in doc if n["@id"] in missing]))
+    rest = flat.document([n for n in doc if n["@id"] in missing])
     return {"@context": context, "@graph": docs + ordered(keyword_value_objects(rest, context))}
 
 
