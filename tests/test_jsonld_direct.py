@@ -18,7 +18,7 @@ from smakg.export import jsonld_direct
 from smakg.export.jsonld_framed import framed, read_frame
 from smakg.kb.build import build_graph
 from smakg.kb.jsonld import dumps
-from smakg.kb.jsonld_flat import expanded, read_context, to_flat
+from smakg.kb.jsonld_flat import expanded, expanded_by_pyld, read_context, to_flat
 from smakg.project import Project
 from smakg.qa.synthetic import generate
 
@@ -100,10 +100,11 @@ def test_a_long_literal_is_framed_directly_whatever_its_size() -> None:
 
 
 @pytest.mark.parametrize("scale", [0, 2])
-def test_flat_jsonld_compacted_directly_is_pyld_compaction(tmp_path: Path, scale: int) -> None:
+def test_flat_jsonld_written_directly_is_pyld_from_rdf_and_compaction(tmp_path: Path, scale: int) -> None:
     if scale:
         generate(tmp_path / "kb", scale, template=Project(ROOT), mistakes=10, seed=3)
     project = Project(tmp_path / "kb") if scale else Project(ROOT)
     graph = build_graph(project).graph
     context = read_context(project.context)
+    assert expanded(graph) == expanded_by_pyld(graph)  # the RDF-to-JSON-LD algorithm written out is pyld's
     assert to_flat(graph, context) == to_flat(graph, context, direct=False)

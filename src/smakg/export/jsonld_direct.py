@@ -70,6 +70,9 @@ class Framer:
         self.nodes = nodes
         self.stack: list[str] = []
         self._referrers: dict[str, list[str]] | None = None
+        self._flags: dict[int, tuple[str, bool, bool]] = {}
+        self._frames: list[dict[str, Any]] = []
+        self._implicit: dict[tuple[str, bool, bool], list[dict[str, Any]]] = {}
 
     def referrers(self, ident: str) -> list[str]:
         if self._referrers is None:
@@ -86,6 +89,32 @@ class Framer:
                             found.setdefault(target, []).append(subject)
             self._referrers = found
         return self._referrers.get(ident, [])
+
+    def flags(self, frame: dict[str, Any]) -> tuple[str, bool, bool]:
+        """A frame's ``@embed``, ``@explicit`` and ``@requireAll``, read once per frame object; a frame that would
+        add defaults (``@omitDefault`` false somewhere) or uses ``@graph``/``@included`` is not ported."""
+        found = self._flags.get(id(frame))
+        if found is None:
+            if any(k in frame for k in ("@graph", "@included")):
+                raise Unsupported("@graph and @included in a frame")
+            for key, value in frame.items():
+                if key == "@type":
+                    if value and isinstance(value[0], dict) and "@default" in value[0]:
+                        raise Unsupported("@default")
+                elif key not in _KEYWORDS and not _flag(value[0] if value else {}, "omitDefault", True):
+                    raise Unsupported("defaults")
+            found = (_flag(frame, "embed", "@once"), _flag(frame, "explicit", False),
+                     _flag(frame, "requireAll", False))
+            self._flags[id(frame)] = found
+            self._frames.append(frame)  # kept alive, so that its id is not reused
+        return found
+
+    def implicit(self, embed: str, explicit: bool, require_all: bool) -> list[dict[str, Any]]:
+        """pyld's implicit frame for a property the frame does not name (one object per set of flags)."""
+        key = (embed, explicit, require_all)
+        if key not in self._implicit:
+            self._implicit[key] = [{"@embed": [embed], "@explicit": [explicit], "@requireAll": [require_all]}]
+        return self._implicit[key]
 
     def frame(self, frame: dict[str, Any]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
@@ -147,12 +176,7 @@ class Framer:
         if not isinstance(frames, list) or len(frames) != 1 or not isinstance(frames[0], dict):
             raise Unsupported("an invalid frame")
         frame = frames[0]
-        if any(k in frame for k in ("@graph", "@included")):
-            raise Unsupported("@graph and @included in a frame")
-        embed = _flag(frame, "embed", "@once")
-        explicit = _flag(frame, "explicit", False)
-        require_all = _flag(frame, "requireAll", False)
-        omit_default = True
+        embed, explicit, require_all = self.flags(frame)
         found = sorted(i for i in subjects if self.matches(self.nodes[i], frame, require_all))
         for ident in found:
             subject = self.nodes[ident]
@@ -177,22 +201,11 @@ class Framer:
                 if explicit and key not in frame:
                     continue
                 for o in objects:
-                    subframe = frame[key] if key in frame else [
-                        {"@embed": [embed], "@explicit": [explicit], "@requireAll": [require_all]}]
+                    subframe = frame[key] if key in frame else self.implicit(embed, explicit, require_all)
                     if len(o) == 1 and "@id" in o:
                         self.match({**state, "embedded": True}, [o["@id"]], subframe, output, key)
                     elif _value_match(subframe[0], o):
                         _output(output, key, o)
-            for key in sorted(frame):
-                if key == "@type":
-                    if frame[key] and isinstance(frame[key][0], dict) and "@default" in frame[key][0]:
-                        raise Unsupported("@default")
-                    continue
-                if key in _KEYWORDS:
-                    continue
-                following = frame[key][0] if frame[key] else {}
-                if not _flag(following, "omitDefault", omit_default) and key not in output:
-                    raise Unsupported("defaults")
             if "@reverse" in frame:
                 for rprop, subframe in sorted(frame["@reverse"].items()):
                     for referrer in self.referrers(ident):

@@ -128,17 +128,18 @@ ENGINES = ("direct", "indexed", "pyld")
 
 def framed(graph: Graph, context: dict[str, Any], frame: dict[str, Any], *,
            frame_context: dict[str, Any] | None = None, source: str = "the frame",
-           engine: str = "direct") -> dict[str, Any]:
+           engine: str = "direct", doc: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The framed document in ``context``: a ``@graph`` of the framed documents (sorted by id) followed by the flat
     nodes of every subject the documents do not hold completely (sorted by id), so nothing of the graph is lost.
     The frame's keys are read with its own ``@context``, else ``frame_context``, else ``context``.
 
     ``engine``: ``direct`` frames and compacts from the graph's node map in linear time (``jsonld_direct``), and
     falls back to pyld for what it does not port; ``indexed`` is pyld's framing with its reverse scan indexed;
-    ``pyld`` is pyld's framing as it is, the reference the others are tested against."""
+    ``pyld`` is pyld's framing as it is, the reference the others are tested against. ``doc``: the graph's
+    ``expanded`` form when already made (it is not changed)."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}")
-    doc = expanded(graph)
+    doc = expanded(graph) if doc is None else doc
     if engine == "direct":
         try:
             return _framed_direct(graph, doc, context, frame, frame_context)
@@ -210,7 +211,7 @@ def _framed_pyld(graph: Graph, doc: list[dict[str, Any]], context: dict[str, Any
 
 
 def to_conditions(graph: Graph, context_doc: dict[str, Any], frame: dict[str, Any], *,
-                  source: str = "the frame") -> str:
+                  source: str = "the frame", doc: list[dict[str, Any]] | None = None) -> str:
     """The text of ``smakg.conditions.jsonld``: the project frame read with the project context."""
     return dumps(framed(graph, context_doc["@context"], frame, frame_context=context_doc["@context"],
-                        source=source))
+                        source=source, doc=doc))
