@@ -71,6 +71,8 @@ class Framer:
         self.stack: list[str] = []
         self._referrers: dict[str, list[str]] | None = None
         self._flags: dict[int, tuple[str, bool, bool]] = {}
+        self._sorted: dict[int, list[tuple[str, Any]]] = {}
+        self._items: dict[str, list[tuple[str, Any]]] = {}
         self._frames: list[dict[str, Any]] = []
         self._implicit: dict[tuple[str, bool, bool], list[dict[str, Any]]] = {}
 
@@ -106,6 +108,7 @@ class Framer:
             found = (_flag(frame, "embed", "@once"), _flag(frame, "explicit", False),
                      _flag(frame, "requireAll", False))
             self._flags[id(frame)] = found
+            self._sorted[id(frame)] = sorted(frame.items())
             self._frames.append(frame)  # kept alive, so that its id is not reused
         return found
 
@@ -124,7 +127,7 @@ class Framer:
     def matches(self, subject: dict[str, Any], frame: dict[str, Any], require_all: bool) -> bool:
         wildcard = True
         some = False
-        for k, v in sorted(frame.items()):
+        for k, v in self._sorted[id(frame)]:
             match = False
             node_values = [subject["@id"]] if k == "@id" else subject.get(k, [])
             if k == "@id":
@@ -177,7 +180,9 @@ class Framer:
             raise Unsupported("an invalid frame")
         frame = frames[0]
         embed, explicit, require_all = self.flags(frame)
-        found = sorted(i for i in subjects if self.matches(self.nodes[i], frame, require_all))
+        found = sorted(i for i in subjects if self.matches(self.nodes[i], frame, require_all)) \
+            if not isinstance(subjects, list) or len(subjects) != 1 else \
+            [i for i in subjects if self.matches(self.nodes[i], frame, require_all)]
         for ident in found:
             subject = self.nodes[ident]
             if prop is None:
@@ -194,7 +199,10 @@ class Framer:
                 continue
             unique[ident] = True
             self.stack.append(ident)
-            for key, objects in sorted(subject.items()):
+            items = self._items.get(ident)
+            if items is None:
+                items = self._items[ident] = sorted(subject.items())
+            for key, objects in items:
                 if key in _KEYWORDS:
                     output[key] = objects
                     continue

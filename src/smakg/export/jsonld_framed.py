@@ -23,7 +23,8 @@ from rdflib.term import Node
 from smakg.errors import BadInputError
 from smakg.export.jsonld_direct import Compactor, Framer, Key, Unsupported, expand_frame, node_map, triples
 from smakg.kb.jsonld import OPTIONS, dumps, jsonld_error, read_jsonld
-from smakg.kb.jsonld_flat import compact, expanded, keyword_value_objects, ordered
+from smakg.kb.jsonld_flat import compact, expanded, keyword_value_objects, ordered, value_aliases
+from smakg.kb.terms import triples as triples_of_graph
 
 
 def read_frame(path: Path) -> dict[str, Any]:
@@ -165,7 +166,8 @@ def _framed_direct(graph: Graph, doc: list[dict[str, Any]], context: dict[str, A
     frame_ctx = frame.get("@context", frame_context or context)
     frame = dict(frame)
     incoming = frame.pop(INCOMING, None)
-    compactor = Compactor(frame_ctx)
+    same = frame_ctx == context  # then value objects are written with keywords as they are compacted
+    compactor = Compactor(frame_ctx, value_keywords=value_aliases(context) if same else None)
     framer = Framer(nodes)
     main = framer.frame(expand_frame(frame if "@context" in frame else {"@context": frame_ctx, **frame}))
     docs: list[dict[str, Any]] = compactor.document(main)
@@ -179,15 +181,15 @@ def _framed_direct(graph: Graph, doc: list[dict[str, Any]], context: dict[str, A
         attached = _attach_incoming(docs, statements)
         obj = compactor.expand("object")
         triples([expanded_statements[i] for i in sorted(attached)], covered, prune=obj)
-    if frame_ctx != context:
-        docs = jsonld.compact({"@context": frame_ctx, "@graph": docs}, {"@context": context},
-                              {**OPTIONS, "graph": True}).get("@graph", [])
-    docs = [ordered(d) for d in keyword_value_objects(docs, context)]
+    if not same:
+        docs = keyword_value_objects(jsonld.compact({"@context": frame_ctx, "@graph": docs}, {"@context": context},
+                                                    {**OPTIONS, "graph": True}).get("@graph", []), context)
+    docs = [ordered(d) for d in docs]
     docs.sort(key=lambda d: str(d.get("id", d.get("@id", ""))))
-    missing = {str(s) for s, p, o in graph if _key(s, p, o) not in covered}
-    flat = compactor if frame_ctx == context else Compactor(context)
+    missing = {str(s) for s, p, o in triples_of_graph(graph) if _key(s, p, o) not in covered}
+    flat = compactor if same else Compactor(context, value_keywords=value_aliases(context))
     rest = flat.document([n for n in doc if n["@id"] in missing])
-    return {"@context": context, "@graph": docs + ordered(keyword_value_objects(rest, context))}
+    return {"@context": context, "@graph": docs + ordered(rest)}
 
 
 def _framed_pyld(graph: Graph, doc: list[dict[str, Any]], context: dict[str, Any], frame: dict[str, Any], *,

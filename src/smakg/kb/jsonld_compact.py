@@ -41,7 +41,8 @@ def _add(subject: dict[str, Any], prop: str, value: Any, as_array: bool) -> None
 class Compactor:
     """Compaction of expanded node objects with one context, as pyld's ``compact`` would write them."""
 
-    def __init__(self, context: dict[str, Any]) -> None:
+    def __init__(self, context: dict[str, Any], *, value_keywords: dict[str, str] | None = None) -> None:
+        """``value_keywords``: aliases to write back as keywords in value objects (``keyword_value_objects``)."""
         self.proc = jsonld.JsonLdProcessor()
         self.options = options()
         self.active = self.proc.process_context(self.proc._get_initial_context(self.options), context, self.options)
@@ -52,6 +53,7 @@ class Compactor:
         if "@vocab" in self.active or "@base" in self.active:
             raise Unsupported("@vocab and @base")
         self.mappings = mappings
+        self.value_keywords = value_keywords or {}
         self.type_as_set: bool = self.proc._processing_mode(self.active, 1.1)
         self._prefixes: dict[int, dict[str, list[str]]] = {}
         for term, definition in mappings.items():
@@ -179,7 +181,7 @@ class Compactor:
                 if out is sentinel:
                     self._values[key] = None
                 elif isinstance(out, dict) and sum(v is sentinel for v in out.values()) == 1:
-                    self._values[key] = out
+                    self._values[key] = {self.value_keywords.get(str(k), str(k)): v for k, v in out.items()}
                 else:
                     raise Unsupported("value compaction")
             template = self._values[key]

@@ -16,6 +16,7 @@ from rdflib.term import Node
 from smakg.errors import BadInputError
 from smakg.kb.jsonld import OPTIONS, dumps, jsonld_error, read_jsonld
 from smakg.kb.jsonld_compact import Compactor, Unsupported
+from smakg.kb.terms import sorted_triples
 
 FIRST_KEYS = ("@context", "id", "@id", "type", "@type", "label", "subject", "predicate", "object", "objectValue")
 LAST_KEYS = ("statements",)
@@ -33,7 +34,7 @@ def expanded(graph: Graph) -> list[dict[str, Any]]:
     quadratic time.
     """
     nodes: dict[str, dict[str, Any]] = {}
-    for s, p, o in sorted(graph):
+    for s, p, o in sorted_triples(graph):
         subject = f"_:{s}" if isinstance(s, BNode) else str(s)
         node = nodes.get(subject)
         if node is None:
@@ -163,7 +164,7 @@ def compact(doc: list[dict[str, Any]], context: dict[str, Any]) -> dict[str, Any
     return out
 
 
-def _aliases(context: dict[str, Any]) -> dict[str, str]:
+def value_aliases(context: dict[str, Any]) -> dict[str, str]:
     """The context's aliases of ``@type``, ``@value`` and ``@language`` (e.g. ``"type": "@type"``)."""
     found = {}
     for term, definition in context.items():
@@ -176,7 +177,7 @@ def _aliases(context: dict[str, Any]) -> dict[str, str]:
 def keyword_value_objects(value: Any, context: dict[str, Any]) -> Any:
     """Write value objects (typed literals) with the keywords ``@value``/``@type``, not their aliases:
     rdflib 7.6 drops the datatype of ``{"type": ..., "value": ...}`` when the ``@type`` alias is a ``@set``."""
-    aliases = _aliases(context)
+    aliases = value_aliases(context)
     value_keys = {k for k, v in aliases.items() if v == "@value"} | {"@value"}
 
     def walk(item: Any) -> Any:
@@ -218,10 +219,10 @@ def ordered(value: Any) -> Any:
 def compact_fast(doc: list[dict[str, Any]], context: dict[str, Any]) -> dict[str, Any]:
     """``compact`` by ``jsonld_compact`` (linear), or by pyld for what that does not port: the same document."""
     try:
-        nodes = Compactor(context).document(doc)
+        nodes = Compactor(context, value_keywords=value_aliases(context)).document(doc)
     except Unsupported:
         return compact(doc, context)
-    return {"@graph": keyword_value_objects(nodes, context), "@context": context}
+    return {"@graph": nodes, "@context": context}  # value objects already written with keywords
 
 
 def to_flat(graph: Graph, context_doc: dict[str, Any], *, direct: bool = True,
