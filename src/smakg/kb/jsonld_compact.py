@@ -63,7 +63,8 @@ class Compactor:
             self._prefixes.setdefault(len(ident), {}).setdefault(ident, []).append(term)
         self._lengths = sorted(self._prefixes)
         self._prefix_terms = [t for t, d in mappings.items() if d and d.get("_prefix")]
-        self._iri: dict[tuple[str, bool], str] = {}
+        self._iri_plain: dict[str, str] = {}
+        self._iri_vocab: dict[str, str] = {}
         self._terms: dict[tuple[Any, ...], str] = {}
         self._values: dict[tuple[Any, ...], dict[str, Any] | None] = {}
         self._refs: dict[str | None, tuple[bool, bool, str]] = {}
@@ -99,11 +100,10 @@ class Compactor:
     def iri(self, iri: str, vocab: bool) -> str:
         """IRI compaction (``_compact_iri`` without a value); the document-relative case through an index of the
         context's prefixes, the rest memoised."""
-        key = (iri, vocab)
-        found = self._iri.get(key)
+        memo = self._iri_vocab if vocab else self._iri_plain
+        found = memo.get(iri)
         if found is None:
-            found = self._compact_vocab(iri) if vocab or iri in KEYWORDS else self._compact_plain(iri)
-            self._iri[key] = found
+            found = memo[iri] = self._compact_vocab(iri) if vocab or iri in KEYWORDS else self._compact_plain(iri)
         return found
 
     def _compact_vocab(self, iri: str) -> str:

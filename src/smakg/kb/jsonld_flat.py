@@ -208,12 +208,22 @@ def ordered(value: Any) -> Any:
     alphabetical, nested statements last; array members (JSON-LD sets; the data has no lists) by id or value.
     The context itself is left as written."""
     if isinstance(value, list):
-        return sorted((ordered(v) for v in value), key=_sort_key)
+        out = [ordered(v) if isinstance(v, dict | list) else v for v in value]
+        if len(out) > 1:
+            out.sort(key=_sort_key)
+        return out
     if not isinstance(value, dict):
         return value
-    middle = sorted(k for k in value if k not in FIRST_KEYS and k not in LAST_KEYS)
-    keys = [k for k in FIRST_KEYS if k in value] + middle + [k for k in LAST_KEYS if k in value]
-    return {k: value[k] if k == "@context" else ordered(value[k]) for k in keys}
+    return {k: value[k] if k == "@context" or not isinstance(value[k], dict | list) else ordered(value[k])
+            for k in sorted(value, key=_key_rank)}
+
+
+_RANKS = {**{k: (0, i, "") for i, k in enumerate(FIRST_KEYS)}, **{k: (2, i, "") for i, k in enumerate(LAST_KEYS)}}
+
+
+def _key_rank(key: str) -> tuple[int, int, str]:
+    """The first keys in their order, then the rest alphabetically, then the last keys."""
+    return _RANKS.get(key) or (1, 0, key)
 
 
 def compact_fast(doc: list[dict[str, Any]], context: dict[str, Any]) -> dict[str, Any]:
