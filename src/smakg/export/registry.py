@@ -17,7 +17,7 @@ from rdflib import Graph
 from smakg import __version__
 from smakg.export import biolink, sssom, void
 from smakg.export.condition_schema import check_documents, read_schema, schema_text
-from smakg.export.jsonld_framed import framed, read_frame, to_conditions
+from smakg.export.jsonld_framed import framed, read_frame
 from smakg.kb.jsonld import dumps
 from smakg.kb.jsonld_flat import expanded, read_context, to_flat
 from smakg.kb.load import load_files
@@ -70,10 +70,11 @@ class Job:
 
     def conditions(self) -> str:
         """The framed documents, checked against the published JSON Schema before they are written."""
-        text = to_conditions(self.graph, self.inputs.context, self.inputs.frame,
-                             source=str(self.project.conditions_frame), doc=self.expanded)
-        check_documents(text, self.inputs.schema, self.project.condition_schema)
-        return text
+        context = self.inputs.context["@context"]
+        document = framed(self.graph, context, self.inputs.frame, frame_context=context,
+                          source=str(self.project.conditions_frame), doc=self.expanded)
+        check_documents(document, self.inputs.schema, self.project.condition_schema)  # the JSON of the text
+        return dumps(document)
 
     def sssom(self) -> str:
         return sssom.to_sssom(self.graph, self.vocabulary, version=self.release.version, issued=self.release.issued,
