@@ -119,9 +119,12 @@ class Framer:
             self._implicit[key] = [{"@embed": [embed], "@explicit": [explicit], "@requireAll": [require_all]}]
         return self._implicit[key]
 
-    def frame(self, frame: dict[str, Any]) -> list[dict[str, Any]]:
+    def frame(self, frame: dict[str, Any], subjects: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """The framed top-level nodes; ``subjects``: only those of these that match (each top-level match is
+        framed on its own, so the others are framed exactly as when all are)."""
         out: list[dict[str, Any]] = []
-        self.match({"embedded": False, "unique": {}}, list(self.nodes), [frame], out, None)
+        self.match({"embedded": False, "unique": {}}, list(self.nodes if subjects is None else subjects), [frame],
+                   out, None)
         return out
 
     def matches(self, subject: dict[str, Any], frame: dict[str, Any], require_all: bool) -> bool:

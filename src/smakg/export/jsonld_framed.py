@@ -175,11 +175,16 @@ def _framed_direct(graph: Graph, doc: list[dict[str, Any]], context: dict[str, A
     triples(main, covered)
     if isinstance(incoming, dict):
         st_frame = {**incoming, "type": "Statement"}
+        # only statements whose object may compact to a document's id can be attached: frame just those
+        obj = compactor.expand("object")
+        ids = {str(d.get("id", d.get("@id", ""))) for d in docs}
+        candidates = [s for s, node in nodes.items() if any(
+            "@id" in v and (compactor.iri(v["@id"], False) in ids or compactor.iri(v["@id"], True) in ids)
+            for v in node.get(obj, ()))]
         expanded_statements = framer.frame(expand_frame(
-            st_frame if "@context" in st_frame else {"@context": frame_ctx, **st_frame}))
+            st_frame if "@context" in st_frame else {"@context": frame_ctx, **st_frame}), candidates)
         statements = compactor.document(expanded_statements)
         attached = _attach_incoming(docs, statements)
-        obj = compactor.expand("object")
         triples([expanded_statements[i] for i in sorted(attached)], covered, prune=obj)
     if not same:
         docs = keyword_value_objects(jsonld.compact({"@context": frame_ctx, "@graph": docs}, {"@context": context},
