@@ -155,6 +155,9 @@ def main() -> None:
                         help="built triples to aim for (the nearest whole number of copies)")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive pipeline (slow at large sizes)")
     parser.add_argument("--work", type=Path, help="keep the synthetic projects in this folder")
+    parser.add_argument("--literal-mb", type=float, nargs="+", metavar="MB",
+                        help="instead: build the real knowledge base with one condition's rdfs:comment this many MB "
+                             "long (issue 11: the cost must be linear in the input), per step")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -167,6 +170,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
+        if args.literal_mb:
+            report_literal([(mb, run_child("smakg", literal_project(work, mb))) for mb in args.literal_mb])
+            return
         per_copy, base = calibrate(Path(tempfile.mkdtemp(dir=work)))
         print(f"one copy of the knowledge base builds to {per_copy:.0f} triples (plus {base:.0f} of imports and "
               f"description); {os.cpu_count()} cores")
@@ -181,6 +187,40 @@ def main() -> None:
             rows.append(row)
             report_size(row)
         report_fit(rows)
+
+
+def literal_project(work: Path, mb: float) -> Path:
+    """A copy of the real knowledge base (``smakg synth --scale 1``) where one condition has an ``mb`` MB
+    rdfs:comment (free text every shape accepts)."""
+    from smakg.project import Project
+    from smakg.qa.synthetic import generate
+
+    folder = work / f"literal{mb:g}mb"
+    if not (folder / "ontology").is_dir():
+        generate(folder, 1, template=Project(ROOT))
+    words = "spinal muscular atrophy of the long comment "
+    text = (words * (int(mb * 1_000_000) // len(words) + 1))[:int(mb * 1_000_000)].strip()
+    (folder / "ontology" / "kb" / "entities" / "long-comment.ttl").write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix cond: <https://w3id.org/smakg/id/condition/> .\n\n"
+        f'cond:sma-5q rdfs:comment "{text}" .\n' if text else "", encoding="utf-8")
+    return folder
+
+
+def report_literal(rows: list[tuple[float, dict[str, Any]]]) -> None:
+    """Seconds per step against the size of the one long literal, and the exponent of the extra cost."""
+    steps = [k for k in rows[0][1]["times"] if k != "import"]
+    print(f"{'step':40} " + " ".join(f"{f'{mb:g} MB':>9}" for mb, _ in rows))
+    for step in steps:
+        print(f"{step:40} " + " ".join(f"{r['times'].get(step, 0.0):9.3f}" for _, r in rows))
+    print(f"{'peak RSS MiB':40} " + " ".join(f"{r['rss']:9.0f}" for _, r in rows))
+    base = min(rows, key=lambda r: r[0])
+    extra = [(mb, r["times"]["total"] - base[1]["times"]["total"]) for mb, r in rows if mb > base[0]]
+    for mb, seconds in extra:
+        print(f"{mb:g} MB literal: {seconds:.2f} s over the {base[0]:g} MB build, {seconds / mb:.3f} s per MB")
+    k = exponent(extra)
+    if k is not None:
+        print(f"exponent of the extra time in the literal's size: {k:.2f} (1 is linear)")
 
 
 def report_size(row: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT
 from jsonschema import Draft202012Validator
 
-from smakg.export.condition_schema import condition_documents, errors
+from smakg.export.condition_schema import condition_documents, errors, validator
 
 SCHEMA_FILE = ROOT / "ontology" / "schema" / "condition.schema.json"
 
@@ -66,10 +66,26 @@ def _broken(doc: dict, how: str) -> dict:
     return doc
 
 
-@pytest.mark.parametrize("how", ["no label", "unknown key", "id of a gene", "not typed Condition",
-                                 "statement without evidence", "evidence without quote", "ECO code that is not one",
-                                 "aliases as one string", "phenotype without label", "gene without symbol"])
+BROKEN = ["no label", "unknown key", "id of a gene", "not typed Condition", "statement without evidence",
+          "evidence without quote", "ECO code that is not one", "aliases as one string", "phenotype without label",
+          "gene without symbol"]
+
+
+@pytest.mark.parametrize("how", BROKEN)
 def test_a_broken_document_fails(documents, schema, how) -> None:
     smard1 = next(d for d in documents if d["id"] == "cond:smard1")
     assert not errors(smard1, schema)
     assert errors(_broken(smard1, how), schema), f"the schema accepts a document with {how}"
+
+
+def test_the_memoising_validator_finds_what_jsonschema_finds(documents, schema) -> None:
+    """One validator reused over every document (its lookups and valid verdicts remembered) reports each broken
+    document exactly as a fresh jsonschema validator does, valid parts met before included."""
+    checker = validator(schema)
+    plain = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    smard1 = next(d for d in documents if d["id"] == "cond:smard1")
+    for doc in [*documents, *(_broken(smard1, how) for how in BROKEN)]:
+        ours = [(e.json_path, e.message, list(e.schema_path)) for e in errors(doc, schema, checker)]
+        theirs = sorted(((e.json_path, e.message, list(e.schema_path)) for e in plain.iter_errors(doc)),
+                        key=lambda e: (e[0], e[1]))
+        assert ours == theirs

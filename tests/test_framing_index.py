@@ -21,8 +21,8 @@ def _both(project: Project) -> tuple[str, str]:
     graph = build_graph(project).graph
     context = read_context(project.context)["@context"]
     frame = read_frame(project.conditions_frame)
-    return tuple(dumps(framed(graph, context, frame, frame_context=context, indexed=flag))  # type: ignore[return-value]
-                 for flag in (True, False))
+    return tuple(dumps(framed(graph, context, frame, frame_context=context, engine=engine))  # type: ignore[return-value]
+                 for engine in ("indexed", "pyld"))
 
 
 def test_indexed_framing_is_pyld_framing_on_the_knowledge_base() -> None:

@@ -24,9 +24,10 @@ def test_script_answers_help(script: Path) -> None:
 @pytest.mark.parametrize("args", [["bench_jsonld.py", "--runs", "1"], ["release_checksums.py", "--check"],
                                   ["docs_shapes.py", "--check"], ["bench_publish.py", "--runs", "1"],
                                   ["bench_pages.py", "--runs", "1", "--no-site"],
-                                  ["bench_scale.py", "--sizes", "2500"]],
+                                  ["bench_scale.py", "--sizes", "2500"],
+                                  ["bench_scale.py", "--literal-mb", "0", "0.5"]],
                          ids=["bench_jsonld", "release_checksums", "docs_shapes", "bench_publish", "bench_pages",
-                              "bench_scale"])
+                              "bench_scale", "bench_scale_literal"])
 def test_script_runs(args: list[str]) -> None:
     done = subprocess.run([sys.executable, str(ROOT / "scripts" / args[0]), *args[1:]], capture_output=True,
                           text=True, timeout=300, cwd=ROOT)

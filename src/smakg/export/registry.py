@@ -17,9 +17,9 @@ from rdflib import Graph
 from smakg import __version__
 from smakg.export import biolink, sssom, void
 from smakg.export.condition_schema import check_documents, read_schema, schema_text
-from smakg.export.jsonld_framed import framed, read_frame, to_conditions
+from smakg.export.jsonld_framed import framed, read_frame
 from smakg.kb.jsonld import dumps
-from smakg.kb.jsonld_flat import read_context, to_flat
+from smakg.kb.jsonld_flat import expanded, read_context, to_flat
 from smakg.kb.load import load_files
 from smakg.kb.schemaorg import download_url
 from smakg.kb.turtle import to_ntriples, to_turtle
@@ -60,15 +60,21 @@ class Job:
         return void.Release.of(self.vocabulary)
 
     @cached_property
+    def expanded(self) -> list[dict[str, Any]]:
+        """The graph as expanded JSON-LD, shared by the two JSON-LD exports (neither changes it)."""
+        return expanded(self.graph)
+
+    @cached_property
     def kgx(self) -> dict[str, str]:
         return biolink.to_kgx(self.graph, self.vocabulary)
 
     def conditions(self) -> str:
         """The framed documents, checked against the published JSON Schema before they are written."""
-        text = to_conditions(self.graph, self.inputs.context, self.inputs.frame,
-                             source=str(self.project.conditions_frame))
-        check_documents(text, self.inputs.schema, self.project.condition_schema)
-        return text
+        context = self.inputs.context["@context"]
+        document = framed(self.graph, context, self.inputs.frame, frame_context=context,
+                          source=str(self.project.conditions_frame), doc=self.expanded)
+        check_documents(document, self.inputs.schema, self.project.condition_schema)  # the JSON of the text
+        return dumps(document)
 
     def sssom(self) -> str:
         return sssom.to_sssom(self.graph, self.vocabulary, version=self.release.version, issued=self.release.issued,
@@ -87,7 +93,7 @@ Writer = Callable[[Job], str]
 EXPORTS: dict[str, Writer] = {
     "smakg.ttl": lambda job: to_turtle(job.graph),
     "smakg.nt": lambda job: to_ntriples(job.graph),
-    "smakg.jsonld": lambda job: to_flat(job.graph, job.inputs.context),
+    "smakg.jsonld": lambda job: to_flat(job.graph, job.inputs.context, doc=job.expanded),
     "smakg.conditions.jsonld": Job.conditions,
     "context.jsonld": lambda job: to_context(job.inputs.context),
     "condition.schema.json": lambda job: schema_text(job.inputs.schema),

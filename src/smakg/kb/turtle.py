@@ -36,8 +36,17 @@ def _local_name(local: str) -> bool:
     return local == "" or _PN_LOCAL.match(local) is not None
 
 
+_TABLE = str.maketrans(_ESCAPES)
+_LONG_TABLE = str.maketrans({k: v for k, v in _ESCAPES.items() if k != "\n"})
+
+
 def _escape(text: str) -> str:
-    return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    r"""Turtle's string escapes, in C (``str.translate``): linear in the text, whatever its length.
+
+    >>> _escape('a "b"\n\\')
+    'a \\"b\\"\\n\\\\'
+    """
+    return text.translate(_TABLE)
 
 
 class _Writer:
@@ -59,7 +68,7 @@ class _Writer:
     def literal(self, lit: Literal) -> str:
         text = str(lit)
         if "\n" in text:  # long string: keep line breaks readable (SPARQL in shapes, long comments)
-            long = "".join(_ESCAPES.get(ch, ch) if ch != "\n" else ch for ch in text)
+            long = text.translate(_LONG_TABLE)
             body = f'"""{long}"""'
         else:
             body = f'"{_escape(text)}"'
