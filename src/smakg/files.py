@@ -185,22 +185,15 @@ def _write_release(outputs: dict[str, str], out_dir: Path, allowed: set[str]) ->
                                 "replaces the whole folder", hint="choose an empty or new --out folder, or move "
                                 "those files elsewhere")
 
-    staging, retired = _stage(out_dir, check)
-    try:
+    def fill(staging: Path) -> None:
         for name, text in sorted(outputs.items()):
             with open(staging / name, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(staging / name, 0o644)
-        os.chmod(staging, 0o755)
-        _switch(staging, out_dir, retired)
-    except BaseException as exc:
-        _undo(staging, out_dir, retired)
-        if isinstance(exc, OSError):
-            raise BadInputError(f"{out_dir}: cannot write the release ({exc.strerror})",
-                                hint="free some disk space or choose another --out") from None
-        raise
+
+    _replace_folder(out_dir, check, fill, "release")
     return [out_dir / name for name in sorted(outputs)]
 
 
@@ -216,9 +209,10 @@ def write_folder(files: Iterable[tuple[str, bytes]], out_dir: Path, *, marker: s
                 raise BadInputError(f"{out_dir}: exists and is not a folder smakg wrote (no {marker} file in it); "
                                     "it is left alone", hint="choose a new or empty folder")
 
-        staging, retired = _stage(out_dir, check)
-        try:
-            count = 0
+        count = 0
+
+        def fill(staging: Path) -> None:
+            nonlocal count
             for name, data in files:
                 parts = name.split("/")
                 if any(p in ("", ".", "..") or "\\" in p for p in parts) or name == marker:
@@ -230,16 +224,11 @@ def write_folder(files: Iterable[tuple[str, bytes]], out_dir: Path, *, marker: s
                 count += 1
             (staging / marker).write_bytes(b"")
             os.chmod(staging / marker, 0o644)
-            for folder in (staging, *(p for p in staging.rglob("*") if p.is_dir())):
+            for folder in (p for p in staging.rglob("*") if p.is_dir()):
                 os.chmod(folder, 0o755)
             _sync_folder(staging)
-            _switch(staging, out_dir, retired)
-        except BaseException as exc:
-            _undo(staging, out_dir, retired)
-            if isinstance(exc, OSError):
-                raise BadInputError(f"{out_dir}: cannot write the folder ({exc.strerror})",
-                                    hint="free some disk space or choose another folder") from None
-            raise
+
+        _replace_folder(out_dir, check, fill, "folder")
         return count
 
 
@@ -261,6 +250,23 @@ def _sync_folder(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _replace_folder(out_dir: Path, check: Callable[[], None], fill: Callable[[Path], None], what: str) -> None:
+    """The one-step replacement both writers share: stage a sibling folder (``_stage``), ``fill`` it, make it
+    readable and switch it in (``_switch``); on any failure undo (``_undo``), an OSError becoming bad input."""
+    staging, retired = _stage(out_dir, check)
+    try:
+        fill(staging)
+        os.chmod(staging, 0o755)
+        _switch(staging, out_dir, retired)
+    except BaseException as exc:
+        _undo(staging, out_dir, retired)
+        if isinstance(exc, OSError):
+            raise BadInputError(f"{out_dir}: cannot write the {what} ({exc.strerror})",
+                                hint="free some disk space or choose another "
+                                + ("--out" if what == "release" else "folder")) from None
+        raise
 
 
 def _stage(out_dir: Path, check: Callable[[], None]) -> tuple[Path, Path]:
