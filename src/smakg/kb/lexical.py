@@ -37,12 +37,14 @@ _XSD = str(XSD)
 
 # ---- XSD 1.1 Part 2 grammars -----------------------------------------------------------------------------------
 
-_TZ = r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"  # timezoneFrag, section 3.3.7.2 (and D.3)
+_ZONE = r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))"  # timezoneFrag, section 3.3.7.2 (and D.3)
+_TZ = _ZONE + "?"
 _YEAR = r"-?([1-9][0-9]{3,}|0[0-9]{3})"  # yearFrag
 _MONTH = r"(0[1-9]|1[0-2])"
 _DAY = r"(0[1-9]|[12][0-9]|3[01])"
 _TIME = r"(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|24:00:00(\.0+)?)"
 _DEC = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"  # decimalLexicalRep, section 3.3.3
+_FLOATING = (_DEC + r"([eE][+-]?[0-9]+)?|[+-]?INF|NaN", "a number such as 1.5, 1.5E3, INF or NaN")  # 3.3.4, 3.3.5
 _DUR_T = r"T(([0-9]+H)([0-9]+M)?([0-9]+(\.[0-9]+)?S)?|([0-9]+M)([0-9]+(\.[0-9]+)?S)?|([0-9]+(\.[0-9]+)?S))"
 _DUR_YM = r"(([0-9]+Y)([0-9]+M)?|([0-9]+M))"
 _NAME_START = ("A-Z_a-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c\u200d\u2070-\u218f"
@@ -53,8 +55,8 @@ _NAME_CHAR = _NAME_START + r"\-.0-9\u00b7\u0300-\u036f\u203f-\u2040"  # [4a]
 _GRAMMARS: dict[str, tuple[str, str, str]] = {
     "boolean": ("3.3.2", r"true|false|1|0", "true, false, 1 or 0"),
     "decimal": ("3.3.3", _DEC, "digits with an optional sign and decimal point, no exponent"),
-    "float": ("3.3.4", _DEC + r"([eE][+-]?[0-9]+)?|[+-]?INF|NaN", "a number such as 1.5, 1.5E3, INF or NaN"),
-    "double": ("3.3.5", _DEC + r"([eE][+-]?[0-9]+)?|[+-]?INF|NaN", "a number such as 1.5, 1.5E3, INF or NaN"),
+    "float": ("3.3.4", *_FLOATING),
+    "double": ("3.3.5", *_FLOATING),
     "duration": ("3.3.6", rf"-?P({_DUR_YM}([0-9]+D)?({_DUR_T})?|([0-9]+D)({_DUR_T})?|{_DUR_T})",
                  "P, then at least one of nY nM nD, then optionally T and at least one of nH nM nS"),
     "dateTime": ("3.3.7", rf"{_YEAR}-{_MONTH}-{_DAY}T{_TIME}{_TZ}", "YYYY-MM-DDThh:mm:ss with optional timezone"),
@@ -77,7 +79,7 @@ _GRAMMARS: dict[str, tuple[str, str, str]] = {
     "integer": ("3.4.13", r"[+-]?[0-9]+", "digits with an optional sign"),
     "yearMonthDuration": ("3.4.26", rf"-?P{_DUR_YM}", "P, then nY, nM or nYnM"),
     "dayTimeDuration": ("3.4.27", rf"-?P(([0-9]+D)({_DUR_T})?|{_DUR_T})", "P, then nD and/or T with nH nM nS"),
-    "dateTimeStamp": ("3.4.28", rf"{_YEAR}-{_MONTH}-{_DAY}T{_TIME}(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))",
+    "dateTimeStamp": ("3.4.28", rf"{_YEAR}-{_MONTH}-{_DAY}T{_TIME}{_ZONE}",
                       "YYYY-MM-DDThh:mm:ss with a timezone"),
 }
 # the integer types derived by range, sections 3.4.14 to 3.4.25
@@ -88,7 +90,7 @@ _INTEGER_RANGES: dict[str, tuple[int | None, int | None]] = {
     "unsignedByte": (0, 255), "positiveInteger": (1, None),
 }
 _COMPILED = {name: re.compile(pattern) for name, (_s, pattern, _w) in _GRAMMARS.items()}
-_INTEGER = re.compile(r"[+-]?[0-9]+")
+_INTEGER = _COMPILED["integer"]
 _STRINGS = {"string", "anyURI"}  # any string of characters (sections 3.3.1, 3.3.17); anyURI is checked as an IRI
 _NOT_FOR_RDF = {"QName", "NOTATION", "ENTITY", "ENTITIES", "ID", "IDREF", "IDREFS", "NMTOKENS"}  # RDF 1.1, 5.1
 
