@@ -162,18 +162,25 @@ def test_a_query_over_the_memory_limit_is_refused_and_not_run_again(strict: Runn
         time.sleep(0.2)
     assert healthy(strict)["live_workers"] == 2, "the spent worker was replaced"
     after = healthy(strict)
+    status, _, body = get(strict, MEMORY_HOG)
     if after["crashed_workers"] > before["crashed_workers"]:  # the engine aborted: the same request is refused
-        status, _, body = get(strict, MEMORY_HOG)
         assert status == 400 and "crash" in body
+        assert healthy(strict)["refused_repeats"] > before["refused_repeats"]
+    else:  # Python's MemoryError: the worker answered 503 and was retired; a repeat runs (and fails) again
+        assert status == 503 and "memory" in body, body
 
 
 def test_workers_cannot_be_starved_by_repeating_a_crashing_request(strict: Running) -> None:
     """A request that killed a worker is refused before it reaches one, so repeating it costs nothing."""
     get(strict, MEMORY_HOG)
+    before = healthy(strict)
     started = time.monotonic()
     for _ in range(20):
         status, _, _ = get(strict, MEMORY_HOG)
         assert status in (400, 503)
+    if before["crashed_workers"]:  # the hog crashed a worker: every repeat was refused before reaching one
+        assert healthy(strict)["refused_repeats"] == before["refused_repeats"] + 20
+        assert healthy(strict)["crashed_workers"] == before["crashed_workers"]
     served = 0
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
