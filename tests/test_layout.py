@@ -27,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "web": BASICS | {"kb", "sparql"},
     "qa": BASICS | {"kb", "validation"},
     "cli": BASICS | {"kb", "validation", "report", "export", "sparql", "web", "qa"},
-    "__main__": {"cli"},
+    "__main__": {"cli", "errors"},
 }
 
 

@@ -4,6 +4,8 @@
 import signal
 import sys
 
+from smakg.errors import EXIT_INTERRUPTED, INTERRUPTED
+
 
 def main() -> None:
     """Entry point: import and run the CLI; an interrupt at any moment exits 130 with one line."""
@@ -13,8 +15,8 @@ def main() -> None:
 
         cli_main()
     except KeyboardInterrupt:
-        print("smakg: interrupted", file=sys.stderr)
-        code = 130
+        print(INTERRUPTED, file=sys.stderr)
+        code = EXIT_INTERRUPTED
     except SystemExit as exc:
         code = exc.code
     # The command is done (its output written, its release switched or not): a Ctrl-C from here on, while Python

@@ -21,6 +21,7 @@ from smakg.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_VIOLATIONS,
+    INTERRUPTED,
     BadInputError,
     SmakgError,
 )
@@ -790,5 +791,5 @@ def main() -> None:
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (EXIT_BAD_INPUT if exc.code else EXIT_OK)
         if code == EXIT_INTERRUPTED:  # Ctrl-C, in a command's body or in typer's own code around it
-            _err("smakg: interrupted")
+            _err(INTERRUPTED)
         sys.exit(code)

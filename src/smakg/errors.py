@@ -9,6 +9,7 @@ EXIT_INTERNAL = 3
 EXIT_STORE_FAILED = 4  # smakg publish: the store failed (HTTP 5xx, time-out, connection lost mid-way)
 EXIT_COUNT_MISMATCH = 5  # smakg publish: the store holds another number of triples than the release
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
+INTERRUPTED = "smakg: interrupted"  # the one line a Ctrl-C prints
 
 
 class SmakgError(Exception):

@@ -110,10 +110,9 @@ def condition_documents(export: dict[str, Any]) -> list[dict[str, Any]]:
     return [n for n in export.get("@graph", []) if "Condition" in n.get("type", [])]
 
 
-def check_documents(text: str | dict[str, Any], schema: dict[str, Any], schema_path: Path) -> None:
-    """Refuse to publish condition documents that break the published schema (``text``: the export's text, or
-    the document it is the JSON of)."""
-    export = json.loads(text) if isinstance(text, str) else text
+def check_documents(export: dict[str, Any], schema: dict[str, Any], schema_path: Path) -> None:
+    """Refuse to publish condition documents that break the published schema (``export``: the document the
+    export's text is the JSON of)."""
     docs = condition_documents(export)
     if not docs:
         raise BadInputError("the framed export holds no condition document (no top-level node typed Condition)",

@@ -19,7 +19,7 @@ from smakg.errors import BadInputError
 from smakg.files import read_text
 from smakg.findings import Location
 from smakg.kb.jsonld import OPTIONS, jsonld_error, read_jsonld
-from smakg.kb.lexical import refuse_iri
+from smakg.kb.lexical import iri_problem, refuse_iri
 
 
 def _term(value: dict[str, Any], bnode_prefix: str) -> Node:
@@ -168,8 +168,9 @@ def parse_jsonld_file(path: Path, graph: Graph, locations: dict[Node, Location],
         contexts = [d.get("@context") for d in (doc if isinstance(doc, list) else [doc]) if isinstance(d, dict)]
         prefixes = {k: v for c in contexts if isinstance(c, dict) for k, v in c.items()
                     if isinstance(v, str) and not k.startswith("@") and v.endswith(("/", "#", "_"))}
-        for iri in [str(d) for d in dropped_iris if d is not None] + _iris(expanded):
-            refuse_iri(iri, f"{path}:{_line(text, iri, prefixes)}")  # pyld would drop the triple without a word
+        for iri in dict.fromkeys([str(d) for d in dropped_iris if d is not None] + _iris(expanded)):
+            if iri_problem(iri) is not None:  # pyld would drop the triple without a word
+                refuse_iri(iri, f"{path}:{_line(text, iri, prefixes)}")
         dataset = jsonld.to_rdf(expanded, options)
     except jsonld.JsonLdError as exc:
         raise BadInputError(f"{path}: the JSON-LD could not be read: {jsonld_error(exc)}",

@@ -155,13 +155,6 @@ PREFIXES: dict[str, str] = {
     "DOI": "https://doi.org/",
 }
 
-def prefix_lines(*names: str, sep: str = "\n") -> str:
-    """SPARQL PREFIX declarations of the project prefix map, for queries the code writes.
-
-    >>> prefix_lines("rdfs")
-    'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>'
-    """
-    return sep.join(f"PREFIX {name}: <{PREFIXES[name]}>" for name in names)
 
 
 def expand_curie(curie: str) -> str:

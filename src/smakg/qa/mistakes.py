@@ -54,7 +54,8 @@ def _either(names: Iterable[str], component: str) -> tuple[Catch, ...]:
 # Finding targets
 
 
-def _content(graph: Graph, node: Node) -> tuple[tuple[str, str], ...]:
+def content_key(graph: Graph, node: Node) -> tuple[tuple[str, str], ...]:
+    """A node's (predicate, object) pairs in N-Triples form, sorted: its order among claims, whatever its IRI."""
     return tuple(sorted((p.n3(), o.n3()) for p, o in graph.predicate_objects(node)))
 
 
@@ -71,7 +72,7 @@ def claims(graph: Graph, *predicates: URIRef, subject_class: URIRef | None = Non
         if source is not None and not any(source(graph, s) for s in graph.objects(claim, PROV.wasDerivedFrom)):
             continue
         found.append(claim)
-    return sorted(found, key=lambda c: _content(graph, c))
+    return sorted(found, key=lambda c: content_key(graph, c))
 
 
 def instances(graph: Graph, *classes: URIRef, having: URIRef | None = None) -> list[URIRef]:
@@ -842,7 +843,8 @@ KINDS += [
       add(RDFS.seeAlso, lambda g, n: another(g, PROV.Organization))),
     K("treatment-is-a-factor", "a treatment that is a causal factor",
       (R("shp:Condition › smakg:hasTreatment", "Class"),),
-      lambda g: [c for c in claims(g, SMAKG.hasTreatment) if c not in negated_claims(g)],
+      lambda g: (lambda negated: [c for c in claims(g, SMAKG.hasTreatment) if c not in negated])(
+          set(negated_claims(g))),
       retarget_object(SMAKG.CausalFactor)),
     K("cause-is-a-treatment", "a stated cause that is a treatment", (R("shp:Condition › smakg:causedBy", "Class"),),
       lambda g: claims(g, SMAKG.causedBy), also_positive_cause),

@@ -41,6 +41,7 @@ from smakg.kb.terms import sorted_terms
 from smakg.kb.vocab import ID, OA, PREFIXES, SMAKG
 from smakg.project import Project
 from smakg.qa.kinds import AUTHORED, Kind
+from smakg.qa.mistakes import content_key
 
 SOURCES = "sources"
 MISTAKES_FILE = "mistakes.txt"
@@ -221,17 +222,13 @@ class _Writer:
         return head + "\n" + "\n".join(blocks)
 
 
-def _claim_key(graph: Graph, claim: Node) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted((p.n3(), o.n3()) for p, o in graph.predicate_objects(claim)))
-
-
 def kb_files(graph: Graph) -> dict[str, str]:
     """The curated graph as authoring files: ``entities/<kind>.ttl``, ``sources.ttl``, ``claims/<source>.ttl``."""
     writer = _Writer()
     groups: dict[str, list[Node]] = {}
     claims = set(graph.subjects(RDF.type, SMAKG.Claim))
     others = {s for s in graph.subjects() if s not in claims}
-    blank: list[Node] = sorted((s for s in others if isinstance(s, BNode)), key=lambda b: _claim_key(graph, b))
+    blank: list[Node] = sorted((s for s in others if isinstance(s, BNode)), key=lambda b: content_key(graph, b))
     for node in blank:
         writer.term(node)  # labelled in content order, before any claim mentions it
     for subject in [*sorted_terms(s for s in others if not isinstance(s, BNode)), *blank]:
@@ -244,7 +241,7 @@ def kb_files(graph: Graph) -> dict[str, str]:
         local = str(source).removeprefix(ID + "source/") if source is not None else "unsourced"
         by_source.setdefault(f"claims/{local if _PN_LOCAL.match(local) else 'unsourced'}.ttl", []).append(claim)
     for name, found in by_source.items():
-        groups[name] = sorted(found, key=lambda c: _claim_key(graph, c))
+        groups[name] = sorted(found, key=lambda c: content_key(graph, c))
     return {name: writer.file(graph, subjects) for name, subjects in sorted(groups.items())}
 
 

@@ -27,7 +27,6 @@ MAX_TEXT = 200  # characters of a search text
 # What each searchable property is called in a match, in the order a label is chosen.
 _NAMES = {str(RDFS.label): "label", str(SKOS.prefLabel): "label", str(DCTERMS.title): "title",
           str(SCHEMA.name): "name", str(SKOS.altLabel): "alias", str(SMAKG.approvedName): "approved name"}
-_XREFS = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
 # Literal identifiers of sources, with the prefix that makes them CURIEs.
 _LITERAL_IDS = {str(BIBO.pmid): "PMID", str(BIBO.doi): "DOI"}
 _FIELD_ORDER = ("IRI", "identifier", "label", "title", "name", "approved name", "alias")

@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import unicodedata
 import xml.etree.ElementTree as ET
-from collections import Counter
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
@@ -154,8 +153,6 @@ def gene_diagram(graph: Graph, iri: str) -> Diagram:
     return Diagram(_label(graph, node), b.nodes, b.edges)
 
 
-def count_systems(names: list[str]) -> dict[str, int]:
-    return dict(Counter(names))
 
 
 def dot_available() -> bool:

@@ -14,7 +14,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
 from smakg.kb.terms import sorted_terms
-from smakg.kb.vocab import BIBO, HP, HP_PHENOTYPIC_ABNORMALITY, ID, OA, OBOINOWL, SMAKG, XREF_PREFIXES, compress_iri
+from smakg.kb.vocab import BIBO, HP_PHENOTYPIC_ABNORMALITY, ID, OA, OBOINOWL, SMAKG, XREF_PREFIXES, compress_iri
 from smakg.web.html import Paths, document, esc, link
 from smakg.web.view import QUALIFIER_PROPERTIES, Fact, Labels, facts
 
@@ -507,6 +507,3 @@ def _alternates(page: Page) -> str:
     return (f'<p class="alt">This page as data: {link(page.stem + ".ttl", "Turtle")} · '
             f'{link(page.stem + ".jsonld", "JSON-LD")}</p>')
 
-
-def is_phenotype_term(node: Node) -> bool:
-    return isinstance(node, URIRef) and str(node).startswith(str(HP))

@@ -73,11 +73,13 @@ def describe(engine: Engine, iri: str) -> Graph:
     return out
 
 
-def _href(iri: str, root: str = "") -> str:
-    """Where a link goes, relative to a page at ``root``: entities and vocabulary terms to this site's pages,
-    anything else to its IRI (pages.html.link refuses what is not http(s))."""
-    path = Paths(()).of(iri)
-    return root + path if path else iri
+def _href(iri: str) -> str:
+    """Where a link goes: entities and vocabulary terms to this site's pages, anything else to its IRI
+    (pages.html.link refuses what is not http(s))."""
+    return _PATHS.of(iri) or iri
+
+
+_PATHS = Paths(())
 
 
 def search_form(value: str = "") -> str:
