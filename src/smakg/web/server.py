@@ -50,10 +50,11 @@ from smakg.web.html import SECURITY_HEADERS
 from smakg.web.jobs import Config, FindJob, PageJob, QueryJob, Reply, Settings, SiteInputs, SiteJob, problem
 from smakg.web.pages import find_html, iri_for_path
 from smakg.web.service import description_graph, landing_page
+from smakg.web.site import MEDIA
 from smakg.web.workers import WorkerPool
 
 ENDPOINT_PATHS = ("/", "/sparql")
-SITE_SUFFIXES = (".html", ".svg", ".ttl", ".jsonld", ".json", ".css", ".js")  # files of the site (web.site)
+SITE_SUFFIXES = tuple(MEDIA)  # the suffixes of the site's files (web.site)
 DESCRIPTION_FORMATS = (TURTLE, HTML, JSONLD, NTRIPLES, RDFXML)
 UPDATE_WORDS = "INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY"
 
