@@ -4,6 +4,10 @@ conformance and results (focus node, result path, constraint component, severity
 must be identical. Where they differ, the difference is pinned below with the reason, and a pinned difference
 that disappears fails too (so the pin is removed when an engine is fixed).
 
+smakg's set-based engine (validation.setbased, what ``smakg build`` runs) runs on the same fixtures and must equal
+pyshacl with no pin at all: the same conformance, the same results, and the same findings (every field smakg
+reports, messages and nested results included, counted).
+
 The fixtures are built and validated once per module, in ``SMAKG_TEST_JOBS`` processes.
 """
 
@@ -25,7 +29,17 @@ from test_shapes import CASES, PASSING, Mutation, copy_project
 from smakg.kb.build import build_graph
 from smakg.kb.vocab import COND, GENE, SMAKG, SRC
 from smakg.project import Project
-from smakg.qa.engines import STANDARD_SETTINGS, Pyshacl, Result, Rudof, Run, compare, results_of
+from smakg.qa.engines import (
+    STANDARD_SETTINGS,
+    Pyshacl,
+    Result,
+    Rudof,
+    Run,
+    SetBased,
+    compare,
+    findings_differ,
+    results_of,
+)
 from smakg.validation.shacl import load_shapes
 
 SHAPES = ROOT / "shapes"
@@ -61,26 +75,26 @@ KNOWN_DIFFERENCES: dict[str, tuple[tuple[bool, bool] | None, set[tuple[str, str,
 assert set(KNOWN_DIFFERENCES) <= set(FIXTURES), "a pinned difference names no fixture"
 
 
-_ENGINES: tuple[Pyshacl, Rudof] | None = None
+_ENGINES: tuple[Pyshacl, Rudof, SetBased] | None = None
 
 
-def _engines() -> tuple[Pyshacl, Rudof]:
+def _engines() -> tuple[Pyshacl, Rudof, SetBased]:
     global _ENGINES
     if _ENGINES is None:
         shapes = load_shapes(SHAPES).graph
-        _ENGINES = Pyshacl(shapes, STANDARD_SETTINGS), Rudof(shapes)
+        _ENGINES = Pyshacl(shapes, STANDARD_SETTINGS), Rudof(shapes), SetBased(shapes, STANDARD_SETTINGS)
     return _ENGINES
 
 
-def run_fixture(mutation: Mutation) -> tuple[Run, Run] | str:
-    """Copy the project, apply the fixture's mutation, build, validate with both engines."""
+def run_fixture(mutation: Mutation) -> tuple[Run, Run, Run] | str:
+    """Copy the project, apply the fixture's mutation, build, validate with the three engines."""
     root = Path(tempfile.mkdtemp(prefix="smakg-engines-"))
     try:
         copy_project(root)
         mutation.apply(root)
         graph = build_graph(Project(root)).graph
-        first, second = _engines()
-        return first.validate(graph), second.validate(graph)
+        first, second, third = _engines()
+        return first.validate(graph), second.validate(graph), third.validate(graph)
     except Exception as exc:  # reported by the test of that fixture
         return f"{type(exc).__name__}: {exc}"
     finally:
@@ -88,7 +102,7 @@ def run_fixture(mutation: Mutation) -> tuple[Run, Run] | str:
 
 
 @pytest.fixture(scope="module")
-def runs(request: pytest.FixtureRequest) -> dict[str, tuple[Run, Run] | str]:
+def runs(request: pytest.FixtureRequest) -> dict[str, tuple[Run, Run, Run] | str]:
     wanted = [item.callspec.params["fixture"] for item in request.session.items
               if getattr(item, "module", None) is request.module and "fixture" in getattr(
                   getattr(item, "callspec", None), "params", {})]
@@ -112,7 +126,7 @@ def test_engines_agree(runs: dict, fixture: str) -> None:
     outcome = runs[fixture]
     if isinstance(outcome, str):
         pytest.fail(f"the fixture did not build: {outcome}")
-    first, second = outcome
+    first, second, _set_based = outcome
     difference = compare(first, second)
     if fixture not in KNOWN_DIFFERENCES:
         assert not difference, "pyshacl and rudof disagree:\n" + difference.describe("pyshacl", "rudof")
@@ -124,6 +138,17 @@ def test_engines_agree(runs: dict, fixture: str) -> None:
         + difference.describe("pyshacl", "rudof"))
 
 
+@pytest.mark.parametrize("fixture", list(FIXTURES))
+def test_set_engine_is_pyshacl(runs: dict, fixture: str) -> None:
+    outcome = runs[fixture]
+    if isinstance(outcome, str):
+        pytest.fail(f"the fixture did not build: {outcome}")
+    reference, _rudof, set_based = outcome
+    assert not compare(reference, set_based), "pyshacl and the set-based engine disagree:\n" + compare(
+        reference, set_based).describe("pyshacl", "set")
+    assert set_based.findings == reference.findings, findings_differ(reference, set_based)
+
+
 def test_fixtures_cover_every_case() -> None:
     assert len(FIXTURES) >= len(PASSING) + 100
     assert "real-kb" in FIXTURES
@@ -131,9 +156,9 @@ def test_fixtures_cover_every_case() -> None:
 
 def test_real_knowledge_base_conforms_in_both(runs: dict) -> None:
     """Both engines: no result at all on the real knowledge base (and the comparison ran, not skipped)."""
-    first, second = runs["real-kb"] if "real-kb" in runs else run_fixture(FIXTURES["real-kb"])
-    assert first.conforms and second.conforms
-    assert first.results == second.results == frozenset()
+    first, second, third = runs["real-kb"] if "real-kb" in runs else run_fixture(FIXTURES["real-kb"])
+    assert first.conforms and second.conforms and third.conforms
+    assert first.results == second.results == third.results == frozenset()
 
 
 # --------------------------------------------------------------------------------------------------------------

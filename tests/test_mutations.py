@@ -4,7 +4,8 @@ real knowledge base one at a time, is caught by the rule expected to catch it, i
 verified table); and every constraint of shapes/ fires on at least one mistake.
 
 The mistakes run once per module: ``SMAKG_MUTANTS_PER_KIND`` targets per kind and group (default 1;
-``scripts/mutation_test.py`` takes 3), in ``SMAKG_TEST_JOBS`` processes. ``SMAKG_MUTATION_REPORT=FILE`` writes
+``scripts/mutation_test.py`` takes 3), in ``SMAKG_TEST_JOBS`` processes, each mutant validated by both SHACL
+engines (the set-based one and pyshacl), whose findings must be the same. ``SMAKG_MUTATION_REPORT=FILE`` writes
 the table of caught / applied by kind (``.ci/run`` prints it).
 """
 
@@ -45,7 +46,8 @@ def report() -> Report:
     per_kind = int(os.environ.get("SMAKG_MUTANTS_PER_KIND", "1"))
     documents = SEEDS if SEEDS.is_dir() else None
     only = [] if documents else [k.name for k in KINDS if k.name not in QUOTE_KINDS]
-    result = run_project(ROOT, sources_dir=documents, table=TABLE, per_kind=per_kind, jobs=_jobs(), only=only)
+    result = run_project(ROOT, sources_dir=documents, table=TABLE, per_kind=per_kind, jobs=_jobs(), only=only,
+                         compare_engines=True)
     if out := os.environ.get("SMAKG_MUTATION_REPORT"):
         Path(out).write_text(result.text() + "\n", encoding="utf-8")
     return result
@@ -61,6 +63,17 @@ def test_mistake_is_caught_by_the_expected_rule(report: Report, kind: Kind) -> N
     assert not wrong, f"{kind.name} ({kind.mistake}), expected {' | '.join(map(str, kind.expect))}:\n" + "\n".join(
         f"  {m.status} on {m.target} at {m.where}: {m.error or ', '.join(m.caught_by) or 'no rule fired'}"
         for m in wrong)
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
+def test_set_engine_gives_pyshacls_findings(report: Report, kind: Kind) -> None:
+    """Every mutant validated by both SHACL engines: the same findings, every field, counted."""
+    if kind.name in QUOTE_KINDS:
+        need_documents()
+    score = next(s for s in report.scores if s.kind.name == kind.name)
+    assert score.mutants
+    differ = [f"{m.target}:\n{m.engines_differ}" for m in score.mutants if m.engines_differ]
+    assert not differ, "\n".join(differ)
 
 
 def test_every_shape_constraint_fires_on_some_mistake(report: Report) -> None:

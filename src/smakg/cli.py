@@ -81,6 +81,8 @@ app = typer.Typer(
 ProjectOpt = Annotated[Path, typer.Option("--project", metavar="DIR",
                                           help="Project root (holds ontology/ and shapes/).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")]
+ShaclOpt = Annotated[str, typer.Option("--shacl", metavar="ENGINE", help="SHACL engine: set (default, all focus "
+                                       "nodes at once) or pyshacl (the reference); the same findings.")]
 SourcesOpt = Annotated[Path | None, typer.Option("--sources-dir", help="Folder with the source documents' .txt "
                                                  "files; every quote is checked against them (default: "
                                                  "$SMAKG_SOURCES_DIR, else ../shared/seeds when it exists).")]
@@ -184,6 +186,7 @@ def build(
     strict: StrictOpt = False,
     sources_dir: SourcesOpt = None,
     table: TableOpt = None,
+    shacl: ShaclOpt = "set",
 ) -> None:
     """Load, expand, validate and export the knowledge graph into dist/ (the main job).
 
@@ -207,7 +210,7 @@ def build(
         built = build_graph(proj)
         sources = proj.sources_dir(sources_dir)
         _progress("validating…")
-        outcome = validate_built(built, proj, sources_dir=sources, table=_table(proj, table))
+        outcome = validate_built(built, proj, sources_dir=sources, table=_table(proj, table), shacl=shacl)
         text = to_text(outcome, style=typer.style if sys.stdout.isatty() else None)
         if text:
             typer.echo(text)
@@ -247,6 +250,7 @@ def validate(
     out: Annotated[Path | None, typer.Option("--out", help="Write the report to this file.")] = None,
     sources_dir: SourcesOpt = None,
     table: TableOpt = None,
+    shacl: ShaclOpt = "set",
     project: ProjectOpt = Path("."),
 ) -> None:
     """Validate the knowledge base (or FILES) against shapes/ and the Python checks.
@@ -269,7 +273,8 @@ def validate(
             kb_files = list(files) + ([proj.kb] if with_kb else [])
         built = build_graph(proj, kb_files)
         _progress("validating…")
-        outcome = validate_built(built, proj, sources_dir=proj.sources_dir(sources_dir), table=_table(proj, table))
+        outcome = validate_built(built, proj, sources_dir=proj.sources_dir(sources_dir), table=_table(proj, table),
+                                 shacl=shacl)
         return _print_outcome(outcome, fmt_, strict, out)
 
     _run(body)

@@ -1,10 +1,12 @@
-"""Run the shapes with two independent SHACL engines and compare what they report.
+"""Run the shapes with independent SHACL engines and compare what they report.
 
 pyshacl (Python, on rdflib) is the engine of record (``validation.shacl``); rudof (Rust, through ``pyrudof``) is a
 second implementation of the same W3C recommendation, SHACL-SPARQL included. Both produce a SHACL validation
 report graph; the comparison reads each report the same way: conformance, and for each top-level result its
 focus node, result path, constraint component, severity, value and (for a named shape) source shape. Identical
 results on the same data and shapes show that the shapes mean what the standard says, not what one engine does.
+smakg's own set-based engine (``SetBased``, ``validation.setbased``), the default of ``smakg build``, must give
+pyshacl's results exactly, and the same findings, messages included (``findings_differ``).
 
 pyrudof is a test dependency (``pip install '.[test]'``); nothing here runs at build time.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +29,8 @@ from rdflib.term import Node
 from smakg.errors import BadInputError
 from smakg.kb.vocab import show
 from smakg.validation import sparqlcache
-from smakg.validation.shacl import SHACL_SETTINGS, path_text
+from smakg.validation.setbased import SetEngine
+from smakg.validation.shacl import SHACL_SETTINGS, finding_of, findings_from_report, path_text
 
 
 @dataclass(frozen=True, order=True)
@@ -54,12 +58,14 @@ class Result:
 
 @dataclass(frozen=True)
 class Run:
-    """What one engine reported for one data graph, and how long it took."""
+    """What one engine reported for one data graph, and how long it took; ``findings``, for smakg's two engines,
+    every result as smakg reports it (nested ones included, each field, messages too), sorted."""
 
     engine: str
     conforms: bool
     results: frozenset[Result]
     seconds: float
+    findings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -80,6 +86,13 @@ class Difference:
         lines += [f"only {first}: {r}" for r in self.only_first]
         lines += [f"only {second}: {r}" for r in self.only_second]
         return "\n".join(lines)
+
+
+def findings_differ(first: Run, second: Run) -> str:
+    """The findings (as smakg reports them, counted) one run has more of than the other; empty when equal."""
+    a, b = Counter(first.findings), Counter(second.findings)
+    return "\n".join([f"only {first.engine} ({n}x): {f}" for f, n in (a - b).items()]
+                     + [f"only {second.engine} ({n}x): {f}" for f, n in (b - a).items()])
 
 
 def _term(node: Node | None) -> str:
@@ -146,7 +159,36 @@ class Pyshacl:
         _conforms, report, _text = pyshacl.validate(data, shacl_graph=self.shapes, **self.settings)
         seconds = time.perf_counter() - start
         conforms, results = results_of(report)
-        return Run(self.name, conforms, results, seconds)
+        findings = tuple(sorted(repr(f) for f in findings_from_report(report, self.shapes, {})))
+        return Run(self.name, conforms, results, seconds, findings)
+
+
+class SetBased:
+    """smakg's set-based engine (``validation.setbased``) with the same settings as ``Pyshacl``; its results read
+    the way ``results_of`` reads a report (top-level results only) and its findings as smakg makes them."""
+
+    name = "set"
+
+    def __init__(self, shapes: Graph, settings: Mapping[str, Any] = SHACL_SETTINGS) -> None:
+        self.shapes = shapes
+        self.engine = SetEngine(shapes, allow_warnings=settings["allow_warnings"],
+                                allow_infos=settings["allow_infos"])
+        sparqlcache.install()
+
+    def validate(self, data: Graph) -> Run:
+        start = time.perf_counter()
+        conforms, raw = self.engine.validate(data)
+        seconds = time.perf_counter() - start
+        results = frozenset(Result(
+            focus=_term(r.focus),
+            path=(path_text(self.shapes, r.path) or "") if r.path is not None else "",
+            component=show(r.component) or "",
+            severity=show(r.severity) or "",
+            value=_term(r.value),
+            shape=(show(r.shape) or "") if isinstance(r.shape, URIRef) else "",
+        ) for r in raw if not r.detail)
+        findings = tuple(sorted(repr(finding_of(r, self.shapes, {})) for r in raw))
+        return Run(self.name, conforms, results, seconds, findings)
 
 
 class Rudof:

@@ -36,7 +36,7 @@ from smakg.project import Project
 from smakg.qa.kinds import AUTHORED, Kind
 from smakg.qa.mistakes import KINDS
 from smakg.validation.run import validate_built
-from smakg.validation.shacl import Shapes, load_shapes, rule_name
+from smakg.validation.shacl import SHACL_ENGINES, Shapes, load_shapes, rule_name, run_shacl
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Mutant:
     caught_by: tuple[str, ...]  # the rules (with component) of the new violations and warnings
     expected: bool  # one of them is an expected rule
     error: str | None = None
+    engines_differ: str = ""  # with compare_engines: the findings pyshacl and the set-based engine do not share
 
     @property
     def status(self) -> str:
@@ -187,6 +188,7 @@ class _Baseline:
     known: frozenset[_FindingKey]
     targets: dict[str, list[Node]]
     kinds: dict[str, Kind]
+    compare_engines: bool = False
 
 
 _BASE: _Baseline | None = None
@@ -237,12 +239,22 @@ def _run_one(kind_name: str, index: int) -> Mutant:
             built = Built(graph, b.vocabulary, b.locations, list(b.findings), b.files, b.claims)
         outcome = validate_built(built, base.project, sources_dir=base.sources_dir, table=base.table,
                                  shapes=base.shapes)
+        differ = _engines_differ(built, base.shapes) if base.compare_engines else ""
     except Exception as exc:  # a mutant that breaks the build is reported, never hidden
         return Mutant(kind.name, label, where, True, (), False, error=f"{type(exc).__name__}: {exc}")
     new = [f for f in _blocking(outcome.findings) if _key(f) not in base.known]
     rules = tuple(sorted({_rule_text(f) for f in new}))
     expected = any(rule.matches(f) for f in new for rule in kind.expect)
-    return Mutant(kind.name, label, where, True, rules, expected)
+    return Mutant(kind.name, label, where, True, rules, expected, engines_differ=differ)
+
+
+def _engines_differ(built: Built, shapes: Shapes) -> str:
+    """The SHACL findings (every field, counted) that one engine gives and the other does not."""
+    found = {engine: Counter(map(repr, run_shacl(built.graph, shapes, built.locations, engine=engine)))
+             for engine in SHACL_ENGINES}
+    first, second = (found[e] for e in SHACL_ENGINES)
+    return "\n".join([f"only {SHACL_ENGINES[0]}: {f}" for f in first - second]
+                     + [f"only {SHACL_ENGINES[1]}: {f}" for f in second - first])
 
 
 def _relative(location: Location, root: Path) -> str:
@@ -265,8 +277,9 @@ def _run_pair(pair: tuple[str, int]) -> Mutant:
 
 
 def run(project: Project, kinds: Sequence[Kind], *, sources_dir: Path | None, table: Path | None,
-        per_kind: int = 3, jobs: int = 1) -> Report:
-    """Apply each kind of mistake to up to ``per_kind`` targets, one at a time, and validate each mutant."""
+        per_kind: int = 3, jobs: int = 1, compare_engines: bool = False) -> Report:
+    """Apply each kind of mistake to up to ``per_kind`` targets, one at a time, and validate each mutant;
+    ``compare_engines``: also validate each with both SHACL engines and record where their findings differ."""
     global _BASE
     start = time.perf_counter()
     project.check()
@@ -282,7 +295,8 @@ def run(project: Project, kinds: Sequence[Kind], *, sources_dir: Path | None, ta
         raise ValueError("mutation kind names must be unique")
     targets = {k.name: k.choose(loaded.graph if k.stage == AUTHORED else built.graph, per_kind) for k in kinds}
     _BASE = _Baseline(project, loaded, built, shapes, sources_dir, table,
-                      frozenset(_key(f) for f in baseline.findings), targets, {k.name: k for k in kinds})
+                      frozenset(_key(f) for f in baseline.findings), targets, {k.name: k for k in kinds},
+                      compare_engines)
     todo = [(k.name, i) for k in kinds for i in range(len(targets[k.name]))]
     try:
         if jobs > 1 and "fork" in multiprocessing.get_all_start_methods() and len(todo) > 1:
@@ -299,7 +313,7 @@ def run(project: Project, kinds: Sequence[Kind], *, sources_dir: Path | None, ta
 
 
 def run_project(root: Path, *, sources_dir: Path | None, table: Path | None, per_kind: int = 3, jobs: int = 1,
-                only: Sequence[str] = ()) -> Report:
+                only: Sequence[str] = (), compare_engines: bool = False) -> Report:
     """Run the catalogue of mistakes (``mistakes.KINDS``, or those named in ``only``) on the project at ``root``."""
 
     kinds = [k for k in KINDS if not only or k.name in only]
@@ -307,5 +321,6 @@ def run_project(root: Path, *, sources_dir: Path | None, table: Path | None, per
     if unknown:
         raise BadInputError(f"unknown mutation kind(s): {', '.join(unknown)}",
                             hint="scripts/mutation_test.py --list names them")
-    return run(Project(root), kinds, sources_dir=sources_dir, table=table, per_kind=per_kind, jobs=jobs)
+    return run(Project(root), kinds, sources_dir=sources_dir, table=table, per_kind=per_kind, jobs=jobs,
+               compare_engines=compare_engines)
 

@@ -24,10 +24,11 @@ T = TypeVar("T")
 
 def validate_built(built: Built, project: Project, *, sources_dir: Path | None = None,
                    table: Path | None = None, shapes: Shapes | None = None,
-                   timings: MutableMapping[str, float] | None = None) -> Outcome:
+                   timings: MutableMapping[str, float] | None = None, shacl: str = "set") -> Outcome:
     """Shapes plus the Python checks; quotes and identifiers too when their inputs are given. ``shapes``: the
-    project's shapes already loaded (by ``load_shapes``), for callers that validate many graphs. ``timings``, when
-    given, receives the seconds of each check (``validate:shapes``, ``validate:checks``, ...) for benchmarks."""
+    project's shapes already loaded (by ``load_shapes``), for callers that validate many graphs. ``shacl``: the
+    SHACL engine (``set`` or ``pyshacl``: the same findings). ``timings``, when given, receives the seconds of
+    each check (``validate:shapes``, ``validate:checks``, ...) for benchmarks."""
 
     def timed(name: str, step: Callable[[], T]) -> T:
         start = time.perf_counter()
@@ -41,7 +42,7 @@ def validate_built(built: Built, project: Project, *, sources_dir: Path | None =
     outcome.add_rules([CLAIM_SHAPE, NO_BLANK_NODES, *shape_rules(shapes), checks.RULE, checks.LEXICAL_RULE,
                        hedges.RULE, hedges.NEGATION_RULE])
     outcome.extend(built.findings)
-    outcome.extend(timed("shapes", lambda: run_shacl(built.graph, shapes, built.locations)))
+    outcome.extend(timed("shapes", lambda: run_shacl(built.graph, shapes, built.locations, engine=shacl)))
     outcome.extend(timed("checks", lambda: checks.undeclared_iris(built.graph, built.vocabulary, built.locations)))
     outcome.extend(timed("checks", lambda: checks.ill_typed_literals(built)))
     outcome.extend(timed("checks", lambda: hedges.unrecorded_hedges(built.graph, built.locations)))

@@ -1,5 +1,10 @@
-"""Run the SHACL shapes with pyshacl (no inference, no imports, nothing fetched) into findings; the other checks are in
-the modules beside this one, and ``validation.run`` runs them all."""
+"""Run the SHACL shapes (no inference, no imports, nothing fetched) into findings; the other checks are in the modules
+beside this one, and ``validation.run`` runs them all.
+
+Two engines give the same findings: ``set`` (the default, ``validation.setbased``: pyshacl's reading of the shapes
+evaluated for all focus nodes at once) and ``pyshacl`` itself, smakg's reference, which CI runs on the real
+knowledge base and the tests compare with ``set`` on every shape fixture and mutation kind. Shapes that use what
+the set-based engine does not evaluate itself are validated by pyshacl whichever engine is asked for."""
 
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ from smakg.findings import INFO, VIOLATION, WARNING, Finding, Location
 from smakg.kb.load import discover, load_files
 from smakg.kb.vocab import compress_iri, show
 from smakg.validation import sparqlcache
+from smakg.validation.setbased import Result, SetEngine, Unsupported
 
 # Validation settings, decided once and used by the CLI and the tests alike.
 SHACL_SETTINGS: Mapping[str, Any] = {  # keyword arguments of pyshacl.validate
@@ -41,11 +47,26 @@ _SEVERITY: dict[Node | None, str] = {SH.Violation: VIOLATION, SH.Warning: WARNIN
 logging.getLogger("pyshacl-validate").disabled = True
 
 
+SHACL_ENGINES = ("set", "pyshacl")
+
+
 @dataclass
 class Shapes:
     graph: Graph
     files: list[str]
     locations: dict[Node, Location] = field(default_factory=dict)
+    _set_engine: SetEngine | str | None = None  # made on first use; the reason when the shapes need pyshacl
+
+    def set_engine(self) -> SetEngine | str:
+        """The set-based engine for these shapes, or why it cannot validate them (then pyshacl does)."""
+        if self._set_engine is None:
+            settings = SHACL_SETTINGS
+            try:
+                self._set_engine = SetEngine(self.graph, allow_warnings=settings["allow_warnings"],
+                                             allow_infos=settings["allow_infos"])
+            except Unsupported as why:
+                self._set_engine = str(why)
+        return self._set_engine
 
 
 def load_shapes(shapes_dir: Path) -> Shapes:
@@ -89,15 +110,38 @@ def rule_name(shapes: Graph, shape: Node) -> str:
     return f"{owner} › {path}" if path else owner
 
 
-def run_shacl(data: Graph, shapes: Shapes, locations: Mapping[Node, Location]) -> list[Finding]:
-    """Validate ``data`` with pyshacl; one Finding per validation result."""
+def run_shacl(data: Graph, shapes: Shapes, locations: Mapping[Node, Location], *,
+              engine: str = "set") -> list[Finding]:
+    """Validate ``data``; one Finding per validation result (nested ``sh:detail`` results included), the same
+    with either engine (``SHACL_ENGINES``)."""
+    if engine not in SHACL_ENGINES:
+        raise BadInputError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(SHACL_ENGINES)}")
     sparqlcache.install()
     try:
+        chosen = shapes.set_engine() if engine == "set" else None
+        if isinstance(chosen, SetEngine):
+            _conforms, results = chosen.validate(data)
+            return [finding_of(r, shapes.graph, locations) for r in results]
         _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes.graph, **SHACL_SETTINGS)
     except (ReportableRuntimeError, re.error, ParseBaseException) as exc:  # a broken shape, not broken data
         raise BadInputError(shape_problem(shapes, exc), hint="fix that shape; `smakg shapes` lists every shape "
                             "with its constraints") from None
     return findings_from_report(report, shapes.graph, locations)
+
+
+def finding_of(result: Result, shapes: Graph, locations: Mapping[Node, Location]) -> Finding:
+    """The Finding ``findings_from_report`` makes of the same result in pyshacl's report."""
+    message = result.messages[0] if result.messages else None
+    return Finding(
+        severity=_SEVERITY.get(result.severity, VIOLATION),
+        focus=show(result.focus) or "?",
+        message=_clean(str(message) if message is not None else "constraint not met"),
+        rule=rule_name(shapes, result.shape),
+        path=path_text(shapes, result.path) if isinstance(result.path, BNode) else show(result.path),
+        value=show(result.value),
+        component=show(result.component),
+        location=locations.get(result.focus),
+    )
 
 
 def shape_problem(shapes: Shapes, exc: Exception) -> str:
