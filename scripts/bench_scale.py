@@ -1,10 +1,11 @@
 """smakg at scale: the full build of a synthetic knowledge base (smakg synth) at several sizes, step by step, beside
 the naive pipeline and pyoxigraph's parse and serialise, each in a fresh process (figures, not a test).
 
-    nice -n 10 python scripts/bench_scale.py --sizes 10000 100000
+    nice -n 10 python scripts/bench_scale.py --sizes 10000 100000 1000000 --naive-max 100000
 
 For each size it prints the seconds of every step of smakg (load, expand, validate by check, every export), the
-triples per second, the peak RSS of each process, the naive pipeline on the same built graph (rdflib parse of the
+triples per second, the peak RSS of each process, the same build on one core (``--jobs 1``: the exports one after
+another) against all cores, the naive pipeline on the same built graph (rdflib parse of the
 Turtle, pyshacl with smakg's shapes, rdflib Turtle and JSON-LD out), pyoxigraph (parse, Turtle, N-Triples and
 JSON-LD out) as the practical limit, the ratio of smakg to the naive pipeline, and per step the exponent of a
 least-squares fit of log time on log size (1 is linear).
@@ -32,8 +33,14 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child_smakg(folder: Path) -> dict[str, Any]:
-    """One full build of the project at ``folder`` (all checks), timed per step; writes ``folder/dist``."""
+def _rss_children_mib() -> float:
+    """The peak RSS of the largest child process (the export processes), while it ran beside this one."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def child_smakg(folder: Path, jobs: int | None = None) -> dict[str, Any]:
+    """One full build of the project at ``folder`` (all checks), timed per step, the exports made by ``jobs``
+    processes (default: every core); writes ``folder/dist``."""
     start = time.perf_counter()
     from smakg.export.registry import EXPORTS, read_export_inputs, render_exports
     from smakg.files import write_release
@@ -54,12 +61,19 @@ def child_smakg(folder: Path) -> dict[str, Any]:
     outcome = validate_built(built, project, sources_dir=folder / "sources", table=project.identifiers, timings=t)
     if outcome.violations:
         raise SystemExit(f"{folder}: {outcome.violations} violations: the synthetic project should be valid")
-    outputs = render_exports(built.graph, project, inputs, timings=t)
+    mark = time.perf_counter()
+    outputs = render_exports(built.graph, project, inputs, timings=t, jobs=jobs)
+    t["export (wall)"] = time.perf_counter() - mark
     mark = time.perf_counter()
     write_release(outputs, project.dist, known=set(EXPORTS))  # as smakg build writes
     t["write"] = time.perf_counter() - mark
     t["total"] = time.perf_counter() - start
-    return {"times": t, "triples": len(built.graph), "rss": _rss_mib()}
+    return {"times": t, "triples": len(built.graph), "rss": _rss_mib(), "rss_children": _rss_children_mib()}
+
+
+def child_smakg_1(folder: Path) -> dict[str, Any]:
+    """``child_smakg`` on one core (the exports made one after another, in this process)."""
+    return child_smakg(folder, jobs=1)
 
 
 def child_naive(folder: Path) -> dict[str, Any]:
@@ -107,7 +121,7 @@ def child_oxigraph(folder: Path) -> dict[str, Any]:
     return {"times": t, "triples": len(quads), "rss": _rss_mib()}
 
 
-CHILDREN = {"smakg": child_smakg, "naive": child_naive, "oxigraph": child_oxigraph}
+CHILDREN = {"smakg": child_smakg, "smakg-1": child_smakg_1, "naive": child_naive, "oxigraph": child_oxigraph}
 
 
 def run_child(kind: str, folder: Path) -> dict[str, Any]:
@@ -154,6 +168,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
                         help="built triples to aim for (the nearest whole number of copies)")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive pipeline (slow at large sizes)")
+    parser.add_argument("--naive-max", type=int, metavar="TRIPLES",
+                        help="run the naive pipeline only up to this size (its pyshacl takes hours at 1M)")
+    parser.add_argument("--no-one-core", action="store_true",
+                        help="skip the second smakg build with --jobs 1 (the exports one after another)")
     parser.add_argument("--work", type=Path, help="keep the synthetic projects in this folder")
     parser.add_argument("--literal-mb", type=float, nargs="+", metavar="MB",
                         help="instead: build the real knowledge base with one condition's rdfs:comment this many MB "
@@ -183,7 +201,9 @@ def main() -> None:
             if not (folder / "ontology").is_dir():
                 generate(folder, scale, template=Project(ROOT))
             row = {"scale": scale, "smakg": run_child("smakg", folder), "oxigraph": run_child("oxigraph", folder)}
-            row["naive"] = None if args.no_naive else run_child("naive", folder)
+            row["smakg-1"] = None if args.no_one_core else run_child("smakg-1", folder)
+            skip_naive = args.no_naive or (args.naive_max is not None and size > args.naive_max)
+            row["naive"] = None if skip_naive else run_child("naive", folder)
             rows.append(row)
             report_size(row)
         report_fit(rows)
@@ -230,7 +250,12 @@ def report_size(row: dict[str, Any]) -> None:
     print(f"{'step':40} {'seconds':>9} {'triples/s':>11}")
     for step, seconds in s["times"].items():
         print(f"smakg {step:34} {seconds:9.3f} {n / seconds if seconds else 0:11.0f}")
-    print(f"smakg peak RSS {s['rss']:.0f} MiB")
+    print(f"smakg peak RSS {s['rss']:.0f} MiB (largest export process {s.get('rss_children', 0):.0f} MiB)")
+    one = row.get("smakg-1")
+    if one:
+        print(f"smakg on one core (--jobs 1): total {one['times']['total']:.3f} s, exports "
+              f"{one['times']['export (wall)']:.3f} s; on {os.cpu_count()} cores: total {s['times']['total']:.3f} s, "
+              f"exports {s['times']['export (wall)']:.3f} s ({one['times']['total'] / s['times']['total']:.2f}x)")
     if naive:
         for step, seconds in naive["times"].items():
             print(f"naive {step:34} {seconds:9.3f} {n / seconds if seconds else 0:11.0f}")
@@ -247,8 +272,8 @@ def report_fit(rows: list[dict[str, Any]]) -> None:
     if len(rows) < 2:
         return
     print("\n== fitted exponent per step (log-log least squares; 1 is linear) ==")
-    for engine in ("smakg", "naive", "oxigraph"):
-        present = [r for r in rows if r[engine]]
+    for engine in ("smakg", "smakg-1", "naive", "oxigraph"):
+        present = [r for r in rows if r.get(engine)]
         if len(present) < 2:
             continue
         for step in present[0][engine]["times"]:

@@ -187,6 +187,8 @@ def build(
     sources_dir: SourcesOpt = None,
     table: TableOpt = None,
     shacl: ShaclOpt = "set",
+    jobs: Annotated[int | None, typer.Option("--jobs", min=1, help="Processes that make the export files "
+                                             "(default: every core); the same files whatever the number.")] = None,
 ) -> None:
     """Load, expand, validate and export the knowledge graph into dist/ (the main job).
 
@@ -226,7 +228,7 @@ def build(
             _err(f"nothing written to {target}/: fix the violations above" + (" and warnings" if strict else ""))
             return EXIT_VIOLATIONS
         _progress(f"writing the release into {target}/…")
-        written = write_release(render_exports(built.graph, proj, inputs), target, known=set(EXPORTS))
+        written = write_release(render_exports(built.graph, proj, inputs, jobs=jobs), target, known=set(EXPORTS))
         checked = ", ".join(f"{k} {v}" for k, v in sorted(outcome.checked.items()))
         typer.echo(f"built {len(built.graph)} triples from {len(built.files)} files ({built.claims} claims)"
                    + (f"; checked: {checked}" if checked else ""))

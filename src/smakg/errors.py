@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 EXIT_OK = 0
 EXIT_VIOLATIONS = 1
 EXIT_BAD_INPUT = 2
@@ -24,6 +26,14 @@ class SmakgError(Exception):
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  What to do: {self.hint}"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with its hint (an export made in another process raises it in this one)."""
+        return _rebuild, (type(self), self.message, self.hint)
+
+
+def _rebuild(kind: type[SmakgError], message: str, hint: str | None) -> SmakgError:
+    return kind(message, hint=hint)
 
 
 class BadInputError(SmakgError):

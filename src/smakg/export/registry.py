@@ -1,10 +1,14 @@
 """Every file of a release, in one registry: ``EXPORTS`` maps each ``dist/`` file name to the writer that makes
-its text. ``render_exports`` runs them in order; ``void.ttl`` comes last because it describes (and hashes) all the
-others. Writers share one ``Job`` so that what two files need (the framed documents, the Biolink view) is made once.
+its text. ``render_exports`` runs them, on several cores where it can (``jobs``); ``void.ttl`` comes last because it
+describes (and hashes) all the others. Writers share one ``Job`` so that what two files need (the Biolink view) is
+made once: files that share such a part are made in the same process (``TOGETHER``).
 """
 
 from __future__ import annotations
 
+import os
+import pickle
+import signal
 import time
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -105,17 +109,118 @@ EXPORTS: dict[str, Writer] = {
 }
 
 
+# Files made in one process because they share a part of the Job, and the relative cost of each group (seconds at
+# 100k triples, scripts/bench_scale.py): the groups are shared out among the processes, the costliest first.
+TOGETHER: list[tuple[tuple[str, ...], float]] = [
+    (("smakg.conditions.jsonld",), 4.7),
+    (("smakg.ttl",), 1.4),
+    (("smakg.jsonld",), 1.4),
+    ((biolink.NODES, biolink.EDGES), 1.0),
+    (("smakg.nt",), 0.5),
+    ((sssom.NAME,), 0.3),
+    (("context.jsonld", "condition.schema.json", "vocab.ttl"), 0.0),
+]
+
+
+def default_jobs() -> int:
+    """Processes for the exports: every core this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def render_exports(graph: Graph, project: Project, inputs: ExportInputs | None = None, *,
-                   timings: MutableMapping[str, float] | None = None) -> dict[str, str]:
-    """Every export file's name and text, made by the writers of ``EXPORTS`` in order; ``timings``, when given,
-    receives the seconds each file took (``export:<name>``), for benchmarks."""
+                   timings: MutableMapping[str, float] | None = None, jobs: int | None = None) -> dict[str, str]:
+    """Every export file's name and text; ``timings``, when given, receives the seconds each file took
+    (``export:<name>``), for benchmarks. ``jobs`` processes make them (default: every core; 1 in this process
+    alone; more need ``os.fork``): the same texts whatever the number."""
     job = Job(graph, project, inputs or read_export_inputs(project))
-    for name, writer in EXPORTS.items():
-        start = time.perf_counter()
-        job.outputs[name] = writer(job)
-        if timings is not None:
-            timings[f"export:{name}"] = time.perf_counter() - start
+    jobs = default_jobs() if jobs is None else jobs
+    made: dict[str, str] = {}
+    spent: dict[str, float] = {}
+    if jobs > 1 and hasattr(os, "fork"):
+        made, spent = _in_processes(job, _share(jobs))
+    else:
+        made, spent = _render(job, [n for n in EXPORTS if n != void.NAME])
+    for name in EXPORTS:  # the registry's order, void.ttl last (it reads the others)
+        if name == void.NAME:
+            start = time.perf_counter()
+            job.outputs[name] = EXPORTS[name](job)
+            spent[name] = time.perf_counter() - start
+        else:
+            job.outputs[name] = made[name]
+    if timings is not None:
+        for name in EXPORTS:
+            timings[f"export:{name}"] = spent[name]
     return job.outputs
+
+
+def _share(jobs: int) -> list[list[str]]:
+    """The files (but void.ttl) shared out among ``jobs`` processes: each group to the least loaded process."""
+    grouped = {n for names, _cost in TOGETHER for n in names}
+    missing = [n for n in EXPORTS if n not in grouped and n != void.NAME]
+    count = max(1, min(jobs, len(TOGETHER) + len(missing)))
+    costs: list[float] = [0.0] * count
+    shares: list[list[str]] = [[] for _ in range(count)]
+    for names, cost in sorted([*TOGETHER, *(((n,), 0.0) for n in missing)], key=lambda g: -g[1]):
+        least = costs.index(min(costs))
+        costs[least] += cost
+        shares[least].extend(names)
+    return [names for names in shares if names]
+
+
+def _render(job: Job, names: list[str]) -> tuple[dict[str, str], dict[str, float]]:
+    made, spent = {}, {}
+    for name in names:
+        start = time.perf_counter()
+        made[name] = EXPORTS[name](job)
+        spent[name] = time.perf_counter() - start
+    return made, spent
+
+
+def _in_processes(job: Job, groups: list[list[str]]) -> tuple[dict[str, str], dict[str, float]]:
+    """The first group made here, each other in a forked process that sends its texts back through a pipe.
+    Children ignore Ctrl-C and are killed if this process stops early; an error in a child is raised here."""
+    children: list[tuple[int, int]] = []
+    try:
+        for names in groups[1:]:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: make its files, send them, leave without running any cleanup
+                status = 0
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)
+                    os.close(read_end)
+                    try:
+                        answer: Any = ("ok", _render(job, names))
+                    except BaseException as exc:
+                        answer = ("error", exc)
+                    with os.fdopen(write_end, "wb") as pipe:
+                        pickle.dump(answer, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException:
+                    status = 1
+                os._exit(status)
+            os.close(write_end)
+            children.append((pid, read_end))
+        made, spent = _render(job, groups[0])
+        for pid, read_end in children:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(pid, 0)
+            if not data:
+                raise RuntimeError(f"an export process ({pid}) ended without an answer")
+            kind, value = pickle.loads(data)
+            if kind == "error":
+                raise value
+            made.update(value[0])
+            spent.update(value[1])
+        children.clear()
+        return made, spent
+    finally:
+        for pid, _read_end in children:  # stopped early (an error, Ctrl-C): no process outlives this one
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
 
 
 def render_one(name: str, graph: Graph, project: Project) -> str:

@@ -1,0 +1,91 @@
+"""The export files are made on every core (export.registry: ``jobs``, ``smakg build --jobs``): the same bytes
+whatever the number of processes, an error in another process raised here with its hint, no process left
+behind."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from typing import Any
+
+import pytest
+from conftest import ROOT
+
+from smakg.errors import BadInputError, DataError
+from smakg.export.registry import EXPORTS, _share, render_exports
+from smakg.kb.build import build_graph
+from smakg.project import Project
+
+
+@pytest.fixture(scope="module")
+def graph() -> Any:
+    return build_graph(Project(ROOT)).graph
+
+
+def test_same_files_on_one_two_and_four_processes(graph: Any) -> None:
+    one = render_exports(graph, Project(ROOT), jobs=1)
+    assert list(one) == list(EXPORTS)
+    for jobs in (2, 4):
+        assert render_exports(graph, Project(ROOT), jobs=jobs) == one
+
+
+def test_every_file_is_made_once_and_void_last() -> None:
+    for jobs in (1, 2, 3, 8):
+        groups = _share(jobs)
+        made = [n for group in groups for n in group]
+        assert sorted(made) == sorted(n for n in EXPORTS if n != "void.ttl")
+        assert len(groups) <= max(1, jobs)
+        assert not any({"smakg.biolink.nodes.tsv", "smakg.biolink.edges.tsv"} & set(g)
+                       and not {"smakg.biolink.nodes.tsv", "smakg.biolink.edges.tsv"} <= set(g) for g in groups)
+
+
+def _refuse(job: Any) -> str:
+    raise BadInputError("the documents do not match the schema", hint="fix the frame")
+
+
+def test_an_error_in_another_process_is_raised_here(graph: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    (far,) = [n for n in _share(2)[1] if n == "smakg.nt"]
+    monkeypatch.setitem(EXPORTS, far, _refuse)
+    children_before = _children()
+    with pytest.raises(BadInputError) as caught:
+        render_exports(graph, Project(ROOT), jobs=2)
+    assert caught.value.hint == "fix the frame" and "do not match" in caught.value.message
+    assert _children() == children_before
+
+
+def test_errors_keep_their_hint_when_pickled() -> None:
+    again = pickle.loads(pickle.dumps(DataError("bad", hint="do this")))
+    assert type(again) is DataError and again.hint == "do this" and str(again) == "bad\n  What to do: do this"
+
+
+def test_build_jobs_option_writes_the_same_release(tmp_path: Any) -> None:
+    from typer.testing import CliRunner
+
+    from smakg.cli import app
+
+    runner = CliRunner()
+    texts = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"dist{jobs}"
+        result = runner.invoke(app, ["build", "--project", str(ROOT), "--out", str(out), "--jobs", jobs])
+        assert result.exit_code == 0, result.output
+        texts.append({p.name: p.read_bytes() for p in sorted(out.iterdir())})
+    assert texts[0] == texts[1] and len(texts[0]) == len(EXPORTS)
+    refused = runner.invoke(app, ["build", "--project", str(ROOT), "--out", str(tmp_path / "x"), "--jobs", "0"])
+    assert refused.exit_code == 2
+
+
+def _children() -> set[int]:
+    """This process's child processes (from /proc), to show none is left behind."""
+    me = str(os.getpid())
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                    if stat.read().rsplit(")", 1)[1].split()[1] == me:
+                        found.add(int(entry))
+            except OSError:
+                pass
+    return found
+
