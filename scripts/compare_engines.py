@@ -1,6 +1,6 @@
-"""Validate the real knowledge base with both SHACL engines (pyshacl and rudof) and print their times and whether
-they agree; with --fixtures, also every fixture of tests/test_shapes.py (figures, not a test: the test is
-tests/test_engines.py).
+"""Validate the real knowledge base with the SHACL engines (pyshacl, rudof, smakg's set-based engine) and print their
+times and whether they agree with pyshacl; with --fixtures, also every fixture of tests/test_shapes.py (figures, not
+a test: the test is tests/test_engines.py).
 
     python scripts/compare_engines.py --runs 5 [--fixtures]
 """
@@ -25,13 +25,13 @@ def main() -> int:
     from smakg.errors import SmakgError
     from smakg.kb.build import build_graph
     from smakg.project import Project
-    from smakg.qa.engines import STANDARD_SETTINGS, Pyshacl, Rudof, compare
+    from smakg.qa.engines import STANDARD_SETTINGS, Pyshacl, Rudof, SetBased, compare, findings_differ
     from smakg.validation.shacl import load_shapes
 
     shapes = load_shapes(ROOT / "shapes").graph
     graph = build_graph(Project(ROOT)).graph
     try:
-        engines = (Pyshacl(shapes, STANDARD_SETTINGS), Rudof(shapes))
+        engines = (Pyshacl(shapes, STANDARD_SETTINGS), Rudof(shapes), SetBased(shapes, STANDARD_SETTINGS))
     except SmakgError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -43,9 +43,13 @@ def main() -> int:
               f"(min {min(warm):.3f}) over {len(warm)} runs; conforms {each[0].conforms}, "
               f"{len(each[0].results)} results")
     difference = compare(runs["pyshacl"][0], runs["rudof"][0])
-    print("  identical results" if not difference else difference.describe("pyshacl", "rudof"))
+    print("  pyshacl and rudof: identical results" if not difference else difference.describe("pyshacl", "rudof"))
+    set_difference = compare(runs["pyshacl"][0], runs["set"][0])
+    set_findings = findings_differ(runs["pyshacl"][0], runs["set"][0])
+    print("  pyshacl and set: identical results and findings" if not set_difference and not set_findings else
+          set_difference.describe("pyshacl", "set") + "\n" + set_findings)
     if not args.fixtures:
-        return 1 if difference else 0
+        return 1 if difference or set_difference or set_findings else 0
 
     from test_shapes import CASES, PASSING, copy_project
 
@@ -54,24 +58,30 @@ def main() -> int:
         if mutation not in fixtures.values():
             fixtures[name] = mutation
     same, differ, seconds = 0, [], {e.name: 0.0 for e in engines}
+    set_differ: list[str] = []
     for name, mutation in fixtures.items():
         with tempfile.TemporaryDirectory() as tmp:
             root = copy_project(Path(tmp))
             mutation.apply(root)  # type: ignore[attr-defined]
             fixture_graph = build_graph(Project(root)).graph
-        first, second = (e.validate(fixture_graph) for e in engines)
-        seconds["pyshacl"] += first.seconds
-        seconds["rudof"] += second.seconds
+        first, second, third = (e.validate(fixture_graph) for e in engines)
+        for run in (first, second, third):
+            seconds[run.engine] += run.seconds
         found = compare(first, second)
         if found:
             differ.append((name, found))
         else:
             same += 1
-    print(f"fixtures: identical results on {same} of {len(fixtures)} "
-          f"(pyshacl {seconds['pyshacl']:.1f} s, rudof {seconds['rudof']:.1f} s in all)")
+        if compare(first, third) or findings_differ(first, third):
+            set_differ.append(name)
+    print(f"fixtures: pyshacl and rudof identical on {same} of {len(fixtures)}; pyshacl and set identical on "
+          f"{len(fixtures) - len(set_differ)} (pyshacl {seconds['pyshacl']:.1f} s, rudof {seconds['rudof']:.1f} s, "
+          f"set {seconds['set']:.1f} s in all)")
     for name, found in differ:
         print(f"  {name}:\n    " + found.describe("pyshacl", "rudof").replace("\n", "\n    "))
-    return 0
+    for name in set_differ:
+        print(f"  {name}: pyshacl and set differ")
+    return 1 if set_differ else 0
 
 
 if __name__ == "__main__":
