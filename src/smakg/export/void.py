@@ -15,12 +15,11 @@ from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
-from rdflib.term import Node
 
 from smakg.errors import DataError
 from smakg.kb.describe import partition_iri
 from smakg.kb.load import new_graph
-from smakg.kb.terms import sorted_terms
+from smakg.kb.terms import Index, indexes, sorted_terms
 from smakg.kb.turtle import serialize
 from smakg.kb.vocab import (
     BASE,
@@ -92,34 +91,41 @@ def _count(value: int) -> Literal:
 
 
 def _partitions(graph: Graph, out: Graph, ds: URIRef) -> None:
-    by_property: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    about: dict[Node, int] = defaultdict(int)
-    for s, p, o in graph:
-        by_property[p].append((s, o))
-        about[s] += 1
-    members: dict[Node, set[Node]] = defaultdict(set)
-    for s, o in by_property.get(RDF.type, []):
-        members[o].add(s)
-    for cls, entities in members.items():
+    index = indexes(graph)
+    if index is None:
+        spo, pos, osp = _build_indexes(graph)
+    else:
+        spo, pos, osp = index
+    for cls, entities in pos.get(RDF.type, {}).items():
         part = partition_iri("class", cls)
         out.add((ds, VOID.classPartition, part))
         out.add((part, RDF.type, VOID.Dataset))
         out.add((part, VOID["class"], cls))
         out.add((part, VOID.entities, _count(len(entities))))
-        out.add((part, VOID.triples, _count(sum(about[e] for e in entities))))
-    for prop, pairs in by_property.items():
+        out.add((part, VOID.triples, _count(sum(len(objects) for e in entities for objects in spo[e].values()))))
+    for prop, by_object in pos.items():
         part = partition_iri("property", prop)
         out.add((ds, VOID.propertyPartition, part))
         out.add((part, RDF.type, VOID.Dataset))
         out.add((part, VOID.property, prop))
-        out.add((part, VOID.triples, _count(len(pairs))))
-        out.add((part, VOID.distinctSubjects, _count(len({s for s, _ in pairs}))))
-        out.add((part, VOID.distinctObjects, _count(len({o for _, o in pairs}))))
+        out.add((part, VOID.triples, _count(sum(len(subjects) for subjects in by_object.values()))))
+        out.add((part, VOID.distinctSubjects, _count(len({s for subjects in by_object.values() for s in subjects}))))
+        out.add((part, VOID.distinctObjects, _count(len(by_object))))
     out.add((ds, VOID.triples, _count(len(graph))))
-    out.add((ds, VOID.classes, _count(len(members))))
-    out.add((ds, VOID.properties, _count(len(by_property))))
-    out.add((ds, VOID.distinctSubjects, _count(len(set(graph.subjects())))))
-    out.add((ds, VOID.distinctObjects, _count(len(set(graph.objects())))))
+    out.add((ds, VOID.classes, _count(len(pos.get(RDF.type, {})))))
+    out.add((ds, VOID.properties, _count(len(pos))))
+    out.add((ds, VOID.distinctSubjects, _count(len(spo))))
+    out.add((ds, VOID.distinctObjects, _count(len(osp))))
+
+
+def _build_indexes(graph: Graph) -> tuple[Index, Index, Index]:
+    """The three indexes ``kb.terms.indexes`` reads from rdflib's store, made from the triples."""
+    spo: Index = defaultdict(lambda: defaultdict(dict))
+    pos: Index = defaultdict(lambda: defaultdict(dict))
+    osp: Index = defaultdict(lambda: defaultdict(dict))
+    for s, p, o in graph:
+        spo[s][p][o] = pos[p][o][s] = osp[o][s][p] = 1
+    return spo, pos, osp
 
 
 def _sources(graph: Graph, out: Graph, ds: URIRef) -> None:

@@ -32,6 +32,20 @@ def _index(graph: Graph) -> dict[Node, dict[Node, dict[Node, Any]]] | None:
     return spo
 
 
+Index = dict[Node, dict[Node, dict[Node, Any]]]
+
+
+def indexes(graph: Graph) -> tuple[Index, Index, Index] | None:
+    """rdflib's three indexes of the graph's in-memory store (subject -> predicate -> object, predicate -> object
+    -> subject, object -> subject -> predicate), when the store holds this graph's triples only; read them, never
+    change them."""
+    spo = _index(graph)
+    if spo is None:
+        return None
+    store = graph.store
+    return spo, store._Memory__pos, store._Memory__osp  # type: ignore[attr-defined]
+
+
 def triples(graph: Graph) -> Iterator[Triple]:
     """The graph's triples (in no order), read from the store's index where it can be: iterating a ``Graph``
     costs several microseconds a triple in rdflib's generators, which is most of what a large export spends."""

@@ -55,9 +55,9 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import RDF, SH, XSD
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
+from smakg.kb.terms import Index, indexes
 from smakg.kb.turtle import to_ntriples
 
 THIS = Variable("this")
@@ -185,17 +185,18 @@ class _Data:
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        store = graph.store
-        if type(store) is Memory and type(graph) is Graph:
-            self.spo: dict[Node, dict[Node, dict[Node, Any]]] = store._Memory__spo  # type: ignore[attr-defined]
-            self.pos: dict[Node, dict[Node, dict[Node, Any]]] = store._Memory__pos  # type: ignore[attr-defined]
-            self.osp: dict[Node, Any] = store._Memory__osp  # type: ignore[attr-defined]
+        found = indexes(graph)
+        self.spo: Index
+        self.pos: Index
+        self.osp: Index
+        if found is not None:
+            self.spo, self.pos, self.osp = found
         else:
             self.spo, self.pos, self.osp = {}, {}, {}
             for s, p, o in graph:
                 self.spo.setdefault(s, {}).setdefault(p, {})[o] = 1
                 self.pos.setdefault(p, {}).setdefault(o, {})[s] = 1
-                self.osp.setdefault(o, {})[s] = 1
+                self.osp.setdefault(o, {}).setdefault(s, {})[p] = 1
         self._store: ox.Store | None = None
         self._exact: bool | None = None
 
