@@ -14,6 +14,7 @@ least-squares fit of log time on log size (1 is linear).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -58,6 +59,7 @@ def child_smakg(folder: Path, jobs: int | None = None) -> dict[str, Any]:
     mark = time.perf_counter()
     built = assemble(project, loaded)
     t["expand"] = time.perf_counter() - mark
+    gc.freeze()  # as smakg build does once the graph is built (cli._settle)
     outcome = validate_built(built, project, sources_dir=folder / "sources", table=project.identifiers, timings=t)
     if outcome.violations:
         raise SystemExit(f"{folder}: {outcome.violations} violations: the synthetic project should be valid")
