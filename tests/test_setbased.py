@@ -100,6 +100,12 @@ ex:Person a sh:NodeShape ; sh:targetClass ex:Person ;
     ("SELECT $this WHERE { ?s a ?t BIND (?s AS $this) }", False),
     ("SELECT ?x WHERE { $this a ?x }", False),
     ("SELECT $this WHERE { { SELECT ?t WHERE { $this a ?t } } ?s a ?t }", False),
+    ("SELECT $this ?t WHERE { { SELECT $this ?t WHERE { $this a ?t } GROUP BY $this ?t HAVING (COUNT(*) > 1) } "
+     "$this ?p ?t }", True),
+    ("SELECT $this ?n WHERE { { SELECT ?t (COUNT($this) AS ?n) WHERE { $this a ?t } GROUP BY ?t } $this a ?t }",
+     False),
+    ("SELECT $this WHERE { ?s a ?t BIND (?s AS $this) }", False),
+    ("SELECT $this ?x WHERE { $this a ?t BIND (?t AS ?x) }", True),
 ])
 def test_this_is_bound_only_where_prebinding_equals_a_join(query: str, bound: bool) -> None:
     assert this_is_bound(translateQuery(parseQuery(query))) is bound

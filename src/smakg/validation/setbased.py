@@ -121,7 +121,8 @@ def _result(triples: Iterable[tuple[Any, Any, Any]]) -> Result:
 def this_is_bound(query: Any) -> bool:
     """Whether every solution of the query binds ``$this``, read from rdflib's algebra of the parsed query: then
     running it once with ``$this`` free gives, for each focus node, the solutions binding ``$this`` to it in
-    advance gives. ``$this`` must come from a triple pattern outside OPTIONAL, MINUS, sub-queries and VALUES.
+    advance gives. ``$this`` must come from a triple pattern outside OPTIONAL, MINUS and VALUES; a sub-query may
+    use it only as a projected GROUP BY key or projected variable (then each group is the one pre-binding makes).
 
     >>> this_is_bound(translateQuery(parseQuery("SELECT $this WHERE { $this a ?t }")))
     True
@@ -132,6 +133,7 @@ def this_is_bound(query: Any) -> bool:
     if algebra.name != "SelectQuery" or THIS not in (algebra.get("PV") or []):
         return False
     unsafe = False
+    samples_of_this: set[Variable] = set()  # what GROUP BY ... $this hands on as $this
 
     def bound(part: Any) -> set[Variable]:
         nonlocal unsafe
@@ -146,10 +148,24 @@ def this_is_bound(query: Any) -> bool:
                 unsafe = True
             del right
             return bound(part.p1)
-        if name in ("Filter", "Extend", "ToMultiSet", "Distinct", "Reduced", "Slice", "OrderBy"):
+        if name == "Extend":  # BIND (?v AS ?w) keeps ?w bound where ?v is (how GROUP BY hands its keys on)
+            inner = bound(part.p)
+            if part.var == THIS and part.expr not in samples_of_this:
+                unsafe = True  # BIND (... AS $this): pre-binding has no meaning for it; only a GROUP BY key passes
+            return inner | ({part.var} if isinstance(part.expr, Variable) and part.expr in inner else set())
+        if name in ("Filter", "ToMultiSet", "Distinct", "Reduced", "Slice", "OrderBy"):
             return bound(part.p)
+        if name == "AggregateJoin":  # GROUP BY: each group key bound in every row of the group is bound after it
+            group = part.p
+            inner = bound(group.p)
+            keys = {e for e in group.expr or [] if isinstance(e, Variable)} & inner
+            if THIS in _mentions(group.p) and THIS not in keys:
+                unsafe = True
+            samples = {a.res: a.vars for a in part.A if a.name == "Aggregate_Sample" and a.vars in keys}
+            samples_of_this.update(r for r, v in samples.items() if v == THIS)
+            return set(samples)
         if name == "Project":
-            if part.p.name != "BGP" and THIS in _mentions(part.p) and THIS not in part.PV:
+            if THIS in _mentions(part.p) and THIS not in part.PV:
                 unsafe = True
             return bound(part.p) & set(part.PV)
         if name == "Union":
