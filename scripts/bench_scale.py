@@ -43,7 +43,7 @@ def child_smakg(folder: Path, jobs: int | None = None) -> dict[str, Any]:
     """One full build of the project at ``folder`` (all checks), timed per step, the exports made by ``jobs``
     processes (default: every core); writes ``folder/dist``."""
     start = time.perf_counter()
-    from smakg.export.registry import EXPORTS, read_export_inputs, render_exports
+    from smakg.export.registry import EXPORTS, Background, default_jobs, read_export_inputs, render_exports
     from smakg.files import write_release
     from smakg.kb.build import assemble
     from smakg.kb.load import discover, load_files
@@ -60,12 +60,16 @@ def child_smakg(folder: Path, jobs: int | None = None) -> dict[str, Any]:
     built = assemble(project, loaded)
     t["expand"] = time.perf_counter() - mark
     gc.freeze()  # as smakg build does once the graph is built (cli._settle)
+    background = Background(built.graph, project, inputs, jobs=jobs) if (jobs or default_jobs()) > 1 else None
     outcome = validate_built(built, project, sources_dir=folder / "sources", table=project.identifiers, timings=t)
     if outcome.violations:
         raise SystemExit(f"{folder}: {outcome.violations} violations: the synthetic project should be valid")
     mark = time.perf_counter()
-    outputs = render_exports(built.graph, project, inputs, timings=t, jobs=jobs)
-    t["export (wall)"] = time.perf_counter() - mark
+    if background:  # as smakg build does: the exports made in other processes while this one validated
+        outputs = background.result(timings=t)
+    else:
+        outputs = render_exports(built.graph, project, inputs, timings=t, jobs=1)
+    t["export (wait)"] = time.perf_counter() - mark
     mark = time.perf_counter()
     write_release(outputs, project.dist, known=set(EXPORTS))  # as smakg build writes
     t["write"] = time.perf_counter() - mark
@@ -255,9 +259,10 @@ def report_size(row: dict[str, Any]) -> None:
     print(f"smakg peak RSS {s['rss']:.0f} MiB (largest export process {s.get('rss_children', 0):.0f} MiB)")
     one = row.get("smakg-1")
     if one:
-        print(f"smakg on one core (--jobs 1): total {one['times']['total']:.3f} s, exports "
-              f"{one['times']['export (wall)']:.3f} s; on {os.cpu_count()} cores: total {s['times']['total']:.3f} s, "
-              f"exports {s['times']['export (wall)']:.3f} s ({one['times']['total'] / s['times']['total']:.2f}x)")
+        print(f"smakg on one core (--jobs 1): total {one['times']['total']:.3f} s (exports after validating "
+              f"{one['times']['export (wait)']:.3f} s); on {os.cpu_count()} cores, the exports made in other "
+              f"processes while validating: total {s['times']['total']:.3f} s (waiting for the exports after "
+              f"validating {s['times']['export (wait)']:.3f} s); {one['times']['total'] / s['times']['total']:.2f}x")
     if naive:
         for step, seconds in naive["times"].items():
             print(f"naive {step:34} {seconds:9.3f} {n / seconds if seconds else 0:11.0f}")

@@ -89,3 +89,38 @@ def _children() -> set[int]:
                 pass
     return found
 
+
+
+def test_background_exports_equal_and_leave_no_process(graph: Any) -> None:
+    from smakg.export.registry import Background, read_export_inputs
+
+    one = render_exports(graph, Project(ROOT), jobs=1)
+    before = _children()
+    with Background(graph, Project(ROOT), read_export_inputs(Project(ROOT)), jobs=2) as background:
+        assert len(_children() - before) == 2  # both groups are being made elsewhere
+        assert background.result() == one
+    assert _children() == before
+    stopped = Background(graph, Project(ROOT), read_export_inputs(Project(ROOT)), jobs=2)
+    stopped.cancel()  # a graph that does not conform: the files are never collected
+    assert _children() == before
+
+
+def test_build_that_does_not_conform_stops_its_export_processes(tmp_path: Any) -> None:
+    import shutil
+
+    from typer.testing import CliRunner
+
+    from smakg.cli import app
+
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "ontology", project / "ontology")
+    shutil.copytree(ROOT / "shapes", project / "shapes")
+    gene = project / "ontology" / "kb" / "entities" / "wrong.ttl"
+    gene.write_text('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+                    '@prefix smakg: <https://w3id.org/smakg/vocab#> .\n'
+                    '<https://w3id.org/smakg/id/gene/SMN1> rdfs:label "smn1" .\n', encoding="utf-8")
+    before = _children()
+    result = CliRunner().invoke(app, ["build", "--project", str(project), "--jobs", "2"])
+    assert result.exit_code == 1, result.output
+    assert not (project / "dist").exists()
+    assert _children() == before

@@ -212,7 +212,7 @@ def build(
     """
 
     def body() -> int:
-        from smakg.export.registry import EXPORTS, read_export_inputs, render_exports
+        from smakg.export.registry import EXPORTS, Background, default_jobs, read_export_inputs, render_exports
         from smakg.files import write_release
         from smakg.kb.build import build_graph
         from smakg.report.text import summary, to_text
@@ -226,24 +226,34 @@ def build(
         built = build_graph(proj)
         _settle()
         sources = proj.sources_dir(sources_dir)
-        _progress("validating…")
-        outcome = validate_built(built, proj, sources_dir=sources, table=_table(proj, table), shacl=shacl)
-        text = to_text(outcome, style=typer.style if sys.stdout.isatty() else None)
-        if text:
-            typer.echo(text)
-        typer.echo(summary(outcome, strict=strict))
-        chosen = _table(proj, table)
-        ran = ["shapes", "Python checks"] + ([f"identifiers ({chosen})"] if chosen else [])
-        ran += [f"quotes ({sources})"] if sources else []
-        skipped = ([] if chosen else ["identifiers (no table: pass --table FILE)"]) + (
-            [] if sources else ["quotes (the source documents are not in the repository: pass --sources-dir DIR "
-                                "or set SMAKG_SOURCES_DIR)"])
-        typer.echo(f"checks run: {', '.join(ran)}" + (f"; skipped: {'; '.join(skipped)}" if skipped else ""))
-        if not outcome.conforms(strict=strict):
-            _err(f"nothing written to {target}/: fix the violations above" + (" and warnings" if strict else ""))
-            return EXIT_VIOLATIONS
-        _progress(f"writing the release into {target}/…")
-        written = write_release(render_exports(built.graph, proj, inputs, jobs=jobs), target, known=set(EXPORTS))
+        processes = default_jobs() if jobs is None else jobs
+        # On several cores the export files are made in other processes while this one validates; they are kept
+        # only if the graph conforms (and nothing is written otherwise).
+        background = Background(built.graph, proj, inputs, jobs=processes) if processes > 1 and hasattr(
+            os, "fork") else None
+        try:
+            _progress("validating…")
+            outcome = validate_built(built, proj, sources_dir=sources, table=_table(proj, table), shacl=shacl)
+            text = to_text(outcome, style=typer.style if sys.stdout.isatty() else None)
+            if text:
+                typer.echo(text)
+            typer.echo(summary(outcome, strict=strict))
+            chosen = _table(proj, table)
+            ran = ["shapes", "Python checks"] + ([f"identifiers ({chosen})"] if chosen else [])
+            ran += [f"quotes ({sources})"] if sources else []
+            skipped = ([] if chosen else ["identifiers (no table: pass --table FILE)"]) + (
+                [] if sources else ["quotes (the source documents are not in the repository: pass --sources-dir "
+                                    "DIR or set SMAKG_SOURCES_DIR)"])
+            typer.echo(f"checks run: {', '.join(ran)}" + (f"; skipped: {'; '.join(skipped)}" if skipped else ""))
+            if not outcome.conforms(strict=strict):
+                _err(f"nothing written to {target}/: fix the violations above" + (" and warnings" if strict else ""))
+                return EXIT_VIOLATIONS
+            _progress(f"writing the release into {target}/…")
+            files = background.result() if background else render_exports(built.graph, proj, inputs, jobs=1)
+        finally:
+            if background:
+                background.cancel()
+        written = write_release(files, target, known=set(EXPORTS))
         checked = ", ".join(f"{k} {v}" for k, v in sorted(outcome.checked.items()))
         typer.echo(f"built {len(built.graph)} triples from {len(built.files)} files ({built.claims} claims)"
                    + (f"; checked: {checked}" if checked else ""))

@@ -134,13 +134,52 @@ def render_exports(graph: Graph, project: Project, inputs: ExportInputs | None =
     alone; more need ``os.fork``): the same texts whatever the number."""
     job = Job(graph, project, inputs or read_export_inputs(project))
     jobs = default_jobs() if jobs is None else jobs
-    made: dict[str, str] = {}
-    spent: dict[str, float] = {}
     if jobs > 1 and hasattr(os, "fork"):
-        made, spent = _in_processes(job, _share(jobs))
+        groups = _share(jobs)
+        children = _fork(job, groups[1:])
+        try:
+            made, spent = _render(job, groups[0])
+            more, more_spent = _collect(children)
+        finally:
+            _kill(children)
+        made.update(more)
+        spent.update(more_spent)
     else:
         made, spent = _render(job, [n for n in EXPORTS if n != void.NAME])
-    for name in EXPORTS:  # the registry's order, void.ttl last (it reads the others)
+    return _finish(job, made, spent, timings)
+
+
+class Background:
+    """The export files made in other processes (every core) while this one does something else, such as
+    validating the graph; ``result`` waits for them, ``cancel`` (or leaving a ``with`` block early) stops them.
+    The texts are ``render_exports``'s."""
+
+    def __init__(self, graph: Graph, project: Project, inputs: ExportInputs, *, jobs: int | None = None) -> None:
+        self.job = Job(graph, project, inputs)
+        self.children = _fork(self.job, _share(default_jobs() if jobs is None else jobs))
+
+    def result(self, timings: MutableMapping[str, float] | None = None) -> dict[str, str]:
+        try:
+            made, spent = _collect(self.children)
+        finally:
+            self.cancel()
+        return _finish(self.job, made, spent, timings)
+
+    def cancel(self) -> None:
+        _kill(self.children)
+        self.children = []
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.cancel()
+
+
+def _finish(job: Job, made: dict[str, str], spent: dict[str, float],
+            timings: MutableMapping[str, float] | None) -> dict[str, str]:
+    """The files in the registry's order, void.ttl made last, here (it reads the others)."""
+    for name in EXPORTS:
         if name == void.NAME:
             start = time.perf_counter()
             job.outputs[name] = EXPORTS[name](job)
@@ -151,6 +190,29 @@ def render_exports(graph: Graph, project: Project, inputs: ExportInputs | None =
         for name in EXPORTS:
             timings[f"export:{name}"] = spent[name]
     return job.outputs
+
+
+def render_one(name: str, graph: Graph, project: Project) -> str:
+    """One release file's text (``smakg export``); files that describe others (``void.ttl``) need them all."""
+    if name == void.NAME:
+        return render_exports(graph, project)[name]
+    return EXPORTS[name](Job(graph, project, read_export_inputs(project)))
+
+
+def render_jsonld(graph: Graph, project: Project, *, conditions: bool, context: Path | None = None,
+                  frame: Path | None = None) -> str:
+    """One JSON-LD export shaped by an integrator: compacted with their context (``context``), framed with their
+    frame (``frame``, read with its own inline context, else theirs, else ours), or both. Files are checked and
+    nothing named inside them is fetched. Without either, the same text as the release file."""
+    ours = read_context(project.context)["@context"]
+    theirs = read_context(context)["@context"] if context is not None else None
+    if not conditions and frame is None:
+        return to_flat(graph, {"@context": theirs or ours})
+    frame_path = frame or project.conditions_frame
+    frame_doc = read_frame(frame_path)
+    frame_context = (theirs or ours) if frame is not None else ours
+    output = theirs or (frame_doc.get("@context", ours) if frame is not None else ours)
+    return dumps(framed(graph, output, frame_doc, frame_context=frame_context, source=str(frame_path)))
 
 
 def _share(jobs: int) -> list[list[str]]:
@@ -176,12 +238,12 @@ def _render(job: Job, names: list[str]) -> tuple[dict[str, str], dict[str, float
     return made, spent
 
 
-def _in_processes(job: Job, groups: list[list[str]]) -> tuple[dict[str, str], dict[str, float]]:
-    """The first group made here, each other in a forked process that sends its texts back through a pipe.
-    Children ignore Ctrl-C and are killed if this process stops early; an error in a child is raised here."""
+def _fork(job: Job, groups: list[list[str]]) -> list[tuple[int, int]]:
+    """One forked process per group, each making its files and sending the texts back through a pipe; children
+    ignore Ctrl-C (this process handles it, and ``_kill`` stops them)."""
     children: list[tuple[int, int]] = []
     try:
-        for names in groups[1:]:
+        for names in groups:
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: make its files, send them, leave without running any cleanup
@@ -200,47 +262,43 @@ def _in_processes(job: Job, groups: list[list[str]]) -> tuple[dict[str, str], di
                 os._exit(status)
             os.close(write_end)
             children.append((pid, read_end))
-        made, spent = _render(job, groups[0])
-        for pid, read_end in children:
-            with os.fdopen(read_end, "rb") as pipe:
-                data = pipe.read()
+    except BaseException:
+        _kill(children)
+        raise
+    return children
+
+
+def _collect(children: list[tuple[int, int]]) -> tuple[dict[str, str], dict[str, float]]:
+    """Every child's texts and seconds, in order; an error in a child is raised here. Each collected child is
+    removed from ``children``."""
+    made: dict[str, str] = {}
+    spent: dict[str, float] = {}
+    while children:
+        pid, read_end = children[0]
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        children.pop(0)
+        os.waitpid(pid, 0)
+        if not data:
+            raise RuntimeError(f"an export process ({pid}) ended without an answer")
+        kind, value = pickle.loads(data)
+        if kind == "error":
+            raise value
+        made.update(value[0])
+        spent.update(value[1])
+    return made, spent
+
+
+def _kill(children: list[tuple[int, int]]) -> None:
+    """Stop the children not collected (an error, Ctrl-C, a graph that does not conform): none outlives us."""
+    for pid, read_end in children:
+        try:
+            os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-            if not data:
-                raise RuntimeError(f"an export process ({pid}) ended without an answer")
-            kind, value = pickle.loads(data)
-            if kind == "error":
-                raise value
-            made.update(value[0])
-            spent.update(value[1])
-        children.clear()
-        return made, spent
-    finally:
-        for pid, _read_end in children:  # stopped early (an error, Ctrl-C): no process outlives this one
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-
-
-def render_one(name: str, graph: Graph, project: Project) -> str:
-    """One release file's text (``smakg export``); files that describe others (``void.ttl``) need them all."""
-    if name == void.NAME:
-        return render_exports(graph, project)[name]
-    return EXPORTS[name](Job(graph, project, read_export_inputs(project)))
-
-
-def render_jsonld(graph: Graph, project: Project, *, conditions: bool, context: Path | None = None,
-                  frame: Path | None = None) -> str:
-    """One JSON-LD export shaped by an integrator: compacted with their context (``context``), framed with their
-    frame (``frame``, read with its own inline context, else theirs, else ours), or both. Files are checked and
-    nothing named inside them is fetched. Without either, the same text as the release file."""
-    ours = read_context(project.context)["@context"]
-    theirs = read_context(context)["@context"] if context is not None else None
-    if not conditions and frame is None:
-        return to_flat(graph, {"@context": theirs or ours})
-    frame_path = frame or project.conditions_frame
-    frame_doc = read_frame(frame_path)
-    frame_context = (theirs or ours) if frame is not None else ours
-    output = theirs or (frame_doc.get("@context", ours) if frame is not None else ours)
-    return dumps(framed(graph, output, frame_doc, frame_context=frame_context, source=str(frame_path)))
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        try:
+            os.close(read_end)
+        except OSError:
+            pass
+    children.clear()
