@@ -24,6 +24,7 @@ SCHEMA = Namespace("http://schema.org/")
 BIOLINK = Namespace("https://w3id.org/biolink/vocab/")
 OBO = Namespace("http://purl.obolibrary.org/obo/")
 OBOINOWL = Namespace("http://www.geneontology.org/formats/oboInOwl#")
+PROBE = "urn:smakg:probe:"  # never data: the terms of a scratch store that tests how pyoxigraph keeps literals
 FABIO = Namespace("http://purl.org/spar/fabio/")
 BIBO = Namespace("http://purl.org/ontology/bibo/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")

@@ -59,6 +59,7 @@ from rdflib.term import Node
 
 from smakg.kb.terms import Index, indexes
 from smakg.kb.turtle import to_ntriples
+from smakg.kb.vocab import PROBE
 
 THIS = Variable("this")
 _EMPTY: dict[Any, Any] = {}
@@ -249,12 +250,12 @@ class _Data:
         if not typed:
             return True
         probe = ox.Store()
-        subject = ox.NamedNode("urn:smakg:probe")
+        subject = ox.NamedNode(PROBE + "s")
         for i, term in enumerate(typed):
-            probe.add(ox.Quad(subject, ox.NamedNode(f"urn:smakg:p{i}"),
+            probe.add(ox.Quad(subject, ox.NamedNode(f"{PROBE}p{i}"),
                               ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))))
         for quad in probe:
-            term = typed[int(quad.predicate.value[len("urn:smakg:p"):])]
+            term = typed[int(quad.predicate.value[len(PROBE) + 1:])]
             literal = quad.object
             if not isinstance(literal, ox.Literal) or literal.value != str(term) or \
                     literal.datatype.value != str(term.datatype):
