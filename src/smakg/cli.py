@@ -229,8 +229,12 @@ def build(
         processes = default_jobs() if jobs is None else jobs
         # On several cores the export files are made in other processes while this one validates; they are kept
         # only if the graph conforms (and nothing is written otherwise).
-        background = Background(built.graph, proj, inputs, jobs=processes) if processes > 1 and hasattr(
-            os, "fork") else None
+        background = None
+        if processes > 1 and hasattr(os, "fork"):
+            try:
+                background = Background(built.graph, proj, inputs, jobs=processes)
+            except OSError:  # no process to be had (memory, limits): the files are made here after validating
+                background = None
         try:
             _progress("validating…")
             outcome = validate_built(built, proj, sources_dir=sources, table=_table(proj, table), shacl=shacl)

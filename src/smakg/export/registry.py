@@ -10,6 +10,7 @@ import os
 import pickle
 import signal
 import time
+import traceback
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -134,9 +135,14 @@ def render_exports(graph: Graph, project: Project, inputs: ExportInputs | None =
     alone; more need ``os.fork``): the same texts whatever the number."""
     job = Job(graph, project, inputs or read_export_inputs(project))
     jobs = default_jobs() if jobs is None else jobs
+    children = None
+    groups = _share(jobs)
     if jobs > 1 and hasattr(os, "fork"):
-        groups = _share(jobs)
-        children = _fork(job, groups[1:])
+        try:
+            children = _fork(job, groups[1:])
+        except OSError:  # no process to be had (memory, limits): all here
+            children = None
+    if children is not None:
         try:
             made, spent = _render(job, groups[0])
             more, more_spent = _collect(children)
@@ -239,48 +245,74 @@ def _render(job: Job, names: list[str]) -> tuple[dict[str, str], dict[str, float
 
 
 def _fork(job: Job, groups: list[list[str]]) -> list[tuple[int, int]]:
-    """One forked process per group, each making its files and sending the texts back through a pipe; children
-    ignore Ctrl-C (this process handles it, and ``_kill`` stops them)."""
+    """One forked process per group, each making its files and sending the texts back through a pipe. Children
+    ignore Ctrl-C (this process handles it, and ``_kill`` stops them) and are killed if this process dies."""
     children: list[tuple[int, int]] = []
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # no Ctrl-C between fork and setup
     try:
         for names in groups:
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: make its files, send them, leave without running any cleanup
-                status = 0
-                try:
-                    signal.signal(signal.SIGINT, signal.SIG_IGN)
-                    os.close(read_end)
-                    try:
-                        answer: Any = ("ok", _render(job, names))
-                    except BaseException as exc:
-                        answer = ("error", exc)
-                    with os.fdopen(write_end, "wb") as pipe:
-                        pickle.dump(answer, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                except BaseException:
-                    status = 1
-                os._exit(status)
+                _child(job, names, read_end, write_end)
             os.close(write_end)
             children.append((pid, read_end))
     except BaseException:
         _kill(children)
         raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     return children
 
 
+def _child(job: Job, names: list[str], read_end: int, write_end: int) -> None:
+    status = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+        _die_with_parent()
+        os.close(read_end)
+        try:
+            answer: Any = ("ok", _render(job, names))
+        except BaseException as exc:
+            answer = ("error", exc)
+        try:
+            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            data = pickle.dumps(("error", RuntimeError(traceback.format_exc())))
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+    except BaseException:
+        status = 1
+    os._exit(status)
+
+
+def _die_with_parent() -> None:
+    """Linux: this process gets SIGKILL when the one that forked it dies (a SIGTERM to smakg leaves no child)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _collect(children: list[tuple[int, int]]) -> tuple[dict[str, str], dict[str, float]]:
-    """Every child's texts and seconds, in order; an error in a child is raised here. Each collected child is
-    removed from ``children``."""
+    """Every child's texts and seconds, in order; an error in a child is raised here. Each child is taken out of
+    ``children`` as it is read (and killed if reading it is interrupted)."""
     made: dict[str, str] = {}
     spent: dict[str, float] = {}
     while children:
-        pid, read_end = children[0]
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        children.pop(0)
-        os.waitpid(pid, 0)
+        pid, read_end = children.pop(0)
+        try:
+            with os.fdopen(read_end, "rb") as pipe:
+                data = pipe.read()
+        except BaseException:
+            _kill([(pid, -1)])
+            raise
+        _pid, status = os.waitpid(pid, 0)
         if not data:
-            raise RuntimeError(f"an export process ({pid}) ended without an answer")
+            raise RuntimeError(f"an export process ({pid}) ended without an answer (wait status {status})")
         kind, value = pickle.loads(data)
         if kind == "error":
             raise value
@@ -297,8 +329,9 @@ def _kill(children: list[tuple[int, int]]) -> None:
             os.waitpid(pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
-        try:
-            os.close(read_end)
-        except OSError:
-            pass
+        if read_end >= 0:
+            try:
+                os.close(read_end)
+            except OSError:
+                pass
     children.clear()

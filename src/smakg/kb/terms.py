@@ -43,7 +43,12 @@ def indexes(graph: Graph) -> tuple[Index, Index, Index] | None:
     if spo is None:
         return None
     store = graph.store
-    return spo, store._Memory__pos, store._Memory__osp  # type: ignore[attr-defined]
+    found: tuple[Index, Index, Index] = (spo, store._Memory__pos, store._Memory__osp)  # type: ignore[attr-defined]
+    for index in found:  # rdflib's remove leaves emptied inner dicts behind: keys that are no longer terms
+        for inner in index.values():
+            if not inner or not all(inner.values()):
+                return None
+    return found
 
 
 def triples(graph: Graph) -> Iterator[Triple]:

@@ -46,7 +46,7 @@ from pyshacl.constraints.core.shape_based_constraints import (
     QualifiedValueShapeConstraintComponent,
 )
 from pyshacl.constraints.sparql.sparql_based_constraints import SPARQLBasedConstraint
-from pyshacl.errors import ReportableRuntimeError
+from pyshacl.errors import ConstraintLoadError, ConstraintLoadWarning, ReportableRuntimeError
 from pyshacl.helper.expression_helper import value_nodes_from_path
 from pyshacl.pytypes import SHACLExecutor
 from pyshacl.shape import Shape
@@ -79,6 +79,13 @@ logging.getLogger("pyshacl.shape").disabled = True
 
 class Unsupported(Exception):
     """The shapes use something this engine does not evaluate itself; pyshacl validates them instead."""
+
+
+@dataclass(frozen=True)
+class _Deferred:
+    """A constraint pyshacl could not load: the error it raises when a focus node meets that shape."""
+
+    error: Exception
 
 
 @dataclass(frozen=True)
@@ -122,8 +129,9 @@ def _result(triples: Iterable[tuple[Any, Any, Any]]) -> Result:
 def this_is_bound(query: Any) -> bool:
     """Whether every solution of the query binds ``$this``, read from rdflib's algebra of the parsed query: then
     running it once with ``$this`` free gives, for each focus node, the solutions binding ``$this`` to it in
-    advance gives. ``$this`` must come from a triple pattern outside OPTIONAL, MINUS and VALUES; a sub-query may
-    use it only as a projected GROUP BY key or projected variable (then each group is the one pre-binding makes).
+    advance gives. ``$this`` must come from a triple pattern outside OPTIONAL, MINUS and VALUES, no expression may
+    read it where that pattern does not bind it, no LIMIT or OFFSET may count solutions, and a sub-query may use it
+    only as a projected GROUP BY key or projected variable (then each group is the one pre-binding makes).
 
     >>> this_is_bound(translateQuery(parseQuery("SELECT $this WHERE { $this a ?t }")))
     True
@@ -143,18 +151,28 @@ def this_is_bound(query: Any) -> bool:
             return {t for triple in part.triples for t in triple if isinstance(t, Variable)}
         if name in ("Join",):
             return bound(part.p1) | bound(part.p2)
-        if name == "LeftJoin":
-            right = bound(part.p2)
-            if THIS in _mentions(part.p2) and THIS not in bound(part.p1):
+        if name == "LeftJoin":  # OPTIONAL: $this inside it (or in its filter) only where the left binds it
+            left = bound(part.p1)
+            bound(part.p2)
+            if THIS not in left and (THIS in _mentions(part.p2) or THIS in _mentions(part.get("expr"))):
                 unsafe = True
-            del right
-            return bound(part.p1)
+            return left
         if name == "Extend":  # BIND (?v AS ?w) keeps ?w bound where ?v is (how GROUP BY hands its keys on)
             inner = bound(part.p)
-            if part.var == THIS and part.expr not in samples_of_this:
+            if THIS in _mentions(part.expr) and THIS not in inner:
+                unsafe = True  # an expression reading $this before a pattern binds it
+            if part.var == THIS and not (isinstance(part.expr, Variable) and part.expr in samples_of_this):
                 unsafe = True  # BIND (... AS $this): pre-binding has no meaning for it; only a GROUP BY key passes
             return inner | ({part.var} if isinstance(part.expr, Variable) and part.expr in inner else set())
-        if name in ("Filter", "ToMultiSet", "Distinct", "Reduced", "Slice", "OrderBy"):
+        if name == "Filter":  # a FILTER (EXISTS ...) reading $this is the same either way where $this is bound
+            inner = bound(part.p)
+            if THIS in _mentions(part.expr) and THIS not in inner:
+                unsafe = True
+            return inner
+        if name in ("ToMultiSet", "Distinct", "Reduced", "OrderBy"):
+            return bound(part.p)
+        if name == "Slice":  # LIMIT/OFFSET count the solutions of every focus node together: per node only
+            unsafe = True
             return bound(part.p)
         if name == "AggregateJoin":  # GROUP BY: each group key bound in every row of the group is bound after it
             group = part.p
@@ -264,8 +282,13 @@ class _Data:
 
     def store(self) -> ox.Store:
         if self._store is None:
-            self._store = ox.Store()
-            self._store.bulk_load(to_ntriples(self.graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            store = ox.Store()
+            try:
+                store.bulk_load(to_ntriples(self.graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+            except (SyntaxError, ValueError, OSError):
+                self._exact = False  # a term pyoxigraph refuses (rdflib is laxer): every query per focus node
+                raise
+            self._store = store
         return self._store
 
 
@@ -318,17 +341,24 @@ class SetEngine:
         self._refuse_recursion()
 
     def _compile(self, shape: Shape) -> list[Any]:
-        steps = []
+        steps: list[Any] = []
         done: set[type] = set()
         for p, _o in self.sg.graph.predicate_objects(shape.node):
             if p in _KNOWN:
                 component = CONSTRAINT_PARAMETERS_MAP[p]
                 if component not in done:  # once per shape, each reading all its values, as pyshacl does
                     done.add(component)
-                    steps.append(component(shape))
+                    try:
+                        steps.append(component(shape))
+                    except ConstraintLoadWarning:
+                        pass  # pyshacl logs it and goes on without that component
+                    except ConstraintLoadError as error:
+                        steps.append(_Deferred(error))  # pyshacl fails only when the shape has a focus node
             elif str(p).startswith(str(SH)) and p not in _ALLOWED and p != RDF.type:
                 raise Unsupported(f"{p} on a shape")
         for step in steps:
+            if isinstance(step, _Deferred):
+                continue
             if isinstance(step, QualifiedValueShapeConstraintComponent) and step.is_disjoint:
                 raise Unsupported("sh:qualifiedValueShapesDisjoint")
             if isinstance(step, SPARQLBasedConstraint):
@@ -371,7 +401,7 @@ class SetEngine:
         """Conformance as pyshacl computes it with these settings, and every result of the report."""
         data = _Data(graph)
         memo: dict[tuple[Shape, Node], _Outcome] = {}
-        answers: dict[str, dict[Node, list[Any]]] = {}
+        answers: dict[str, dict[Node, list[Any]] | None] = {}
         conforms = True
         results: list[Result] = []
         for shape in self.sg.shapes:
@@ -456,7 +486,7 @@ class SetEngine:
         return allow_conform, filter_reports, allowed
 
     def _outcomes(self, shape: Shape, nodes: Iterable[Node], data: _Data, memo: dict[tuple[Shape, Node], _Outcome],
-                  answers: dict[str, dict[Node, list[Any]]]) -> dict[Node, _Outcome]:
+                  answers: dict[str, dict[Node, list[Any]] | None]) -> dict[Node, _Outcome]:
         """The outcome of ``shape`` on each node, each computed once per validation."""
         wanted = [n for n in dict.fromkeys(nodes) if (shape, n) not in memo]
         if wanted:
@@ -466,7 +496,7 @@ class SetEngine:
         return {n: memo[(shape, n)] for n in nodes}
 
     def _run(self, shape: Shape, focus: list[Node], data: _Data, memo: dict[tuple[Shape, Node], _Outcome],
-             answers: dict[str, dict[Node, list[Any]]]) -> dict[Node, _Outcome]:
+             answers: dict[str, dict[Node, list[Any]] | None]) -> dict[Node, _Outcome]:
         """``shape.validate`` for each focus node on its own, computed for all of them together: the outcome of
         each focus node that has results or does not conform (the others conform with no result)."""
         out: dict[Node, _Outcome] = {}
@@ -489,7 +519,7 @@ class SetEngine:
         return out
 
     def _step(self, step: Any, shape: Shape, values: dict[Node, set[Node]], data: _Data,
-              memo: dict[tuple[Shape, Node], _Outcome], answers: dict[str, dict[Node, list[Any]]],
+              memo: dict[tuple[Shape, Node], _Outcome], answers: dict[str, dict[Node, list[Any]] | None],
               ) -> tuple[dict[Node, list[Result]], set[Node]]:
         """One constraint component on every focus node: the results of each, and the focus nodes for which it
         is not met (pyshacl's ``_is_conform`` of the component had it been given that focus node alone)."""
@@ -501,6 +531,8 @@ class SetEngine:
             by_focus[f].append(_result(report[2]))
             failed.add(f)
 
+        if isinstance(step, _Deferred):
+            raise step.error
         if type(step) in _PER_VALUE:
             _conform, reports = step.evaluate(self.executor, graph, values, [])
             for report in reports:
@@ -511,6 +543,8 @@ class SetEngine:
         if isinstance(step, PropertyConstraintComponent):
             for node in step.property_shapes:
                 prop = _other(shape, node)
+                if not prop.is_property_shape:
+                    raise ReportableRuntimeError(f"'{node}' exists but is not a well-formed SHACL PropertyShape.")
                 outcomes = self._outcomes(prop, [v for vs in values.values() for v in vs], data, memo, answers)
                 for f, vs in values.items():
                     for v in vs:
@@ -519,8 +553,12 @@ class SetEngine:
                             failed.add(f)
             return by_focus, failed
         if isinstance(step, NodeConstraintComponent):
+            if not any(values.values()):
+                return by_focus, failed  # pyshacl's shortcut: no value node, nothing checked
             for node in step.node_shapes:
                 other = _other(shape, node)
+                if other.is_property_shape:
+                    raise ReportableRuntimeError("Shape pointed to by sh:node is not a well-formed SHACL NodeShape.")
                 outcomes = self._outcomes(other, [v for vs in values.values() for v in vs], data, memo, answers)
                 for f, vs in values.items():
                     for v in vs:
@@ -595,19 +633,25 @@ class SetEngine:
                                   **kwargs)
 
     def _sparql(self, step: SPARQLBasedConstraint, helper: Any, focus: list[Node], data: _Data,
-                answers: dict[str, dict[Node, list[Any]]]) -> dict[Node, list[Any]]:
+                answers: dict[str, dict[Node, list[Any]] | None]) -> dict[Node, list[Any]]:
         """pyshacl's ``_validate_sparql_query`` for each focus node: its violations, in pyshacl's form."""
+        helper.check_invalid_sparql(helper.select_text)  # pyshacl's refusals (MINUS, VALUES, ...), either way
         text = helper.apply_prefixes(helper.select_text)
-        if not self._queries[text] or not data.exact_in_oxigraph():
+        rows = None
+        if self._queries[text] and data.exact_in_oxigraph():
+            if text not in answers:
+                try:
+                    answers[text] = self._answers(text, data)
+                except (Unsupported, SyntaxError, ValueError, OSError):  # pyoxigraph cannot run it as rdflib does
+                    answers[text] = None
+            rows = answers[text]
+        if rows is None:
             out = {}
             for f in focus:
                 init, sparql = helper.pre_bind_variables(f)
                 run_query: Any = step._validate_sparql_query
                 out[f] = run_query(helper.apply_prefixes(sparql), init, data.graph)
             return out
-        if text not in answers:
-            answers[text] = self._answers(text, data)
-        rows = answers[text]
         return {f: rows.get(f, []) for f in focus}
 
     @staticmethod

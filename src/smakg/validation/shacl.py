@@ -17,7 +17,7 @@ from typing import Any
 
 import pyshacl
 from pyparsing import ParseBaseException
-from pyshacl.errors import ReportableRuntimeError
+from pyshacl.errors import ReportableRuntimeError, ValidationFailure
 from rdflib import BNode, Graph, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
@@ -123,6 +123,12 @@ def run_shacl(data: Graph, shapes: Shapes, locations: Mapping[Node, Location], *
             _conforms, results = chosen.validate(data)
             return [finding_of(r, shapes.graph, locations) for r in results]
         _conforms, report, _text = pyshacl.validate(data, shacl_graph=shapes.graph, **SHACL_SETTINGS)
+        if isinstance(report, ValidationFailure):  # pyshacl returns this one instead of raising it
+            raise report
+    except ValidationFailure as exc:  # a SPARQL constraint SHACL does not allow (MINUS, VALUES, SERVICE, ...)
+        raise BadInputError(f"{', '.join(shapes.files)}: a SPARQL constraint breaks SHACL's rules for them: "
+                            f"{_clean(str(exc.message))}", hint="rewrite that query (SHACL 5.3.1: no MINUS, VALUES, "
+                            "SERVICE, no nested SELECT without $this, no AS $this)") from None
     except (ReportableRuntimeError, re.error, ParseBaseException) as exc:  # a broken shape, not broken data
         raise BadInputError(shape_problem(shapes, exc), hint="fix that shape; `smakg shapes` lists every shape "
                             "with its constraints") from None
