@@ -284,7 +284,7 @@ class _Data:
         if self._store is None:
             store = ox.Store()
             try:
-                store.bulk_load(to_ntriples(self.graph).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+                store.bulk_load(to_ntriples(self.graph, ordered=False).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
             except (SyntaxError, ValueError, OSError):
                 self._exact = False  # a term pyoxigraph refuses (rdflib is laxer): every query per focus node
                 raise
@@ -540,12 +540,18 @@ class SetEngine:
                 by_focus[result.focus].append(result)
                 failed.add(result.focus)
             return by_focus, failed
+        everyone = [v for vs in values.values() for v in vs]
+
+        def of(other: Shape) -> dict[Node, _Outcome]:
+            """The other shape's outcome on every value node (each computed once per validation)."""
+            return self._outcomes(other, everyone, data, memo, answers)
+
         if isinstance(step, PropertyConstraintComponent):
             for node in step.property_shapes:
                 prop = _other(shape, node)
                 if not prop.is_property_shape:
                     raise ReportableRuntimeError(f"'{node}' exists but is not a well-formed SHACL PropertyShape.")
-                outcomes = self._outcomes(prop, [v for vs in values.values() for v in vs], data, memo, answers)
+                outcomes = of(prop)
                 for f, vs in values.items():
                     for v in vs:
                         by_focus[f].extend(outcomes[v].results)
@@ -559,7 +565,7 @@ class SetEngine:
                 other = _other(shape, node)
                 if other.is_property_shape:
                     raise ReportableRuntimeError("Shape pointed to by sh:node is not a well-formed SHACL NodeShape.")
-                outcomes = self._outcomes(other, [v for vs in values.values() for v in vs], data, memo, answers)
+                outcomes = of(other)
                 for f, vs in values.items():
                     for v in vs:
                         if not outcomes[v].conforms or outcomes[v].results:
@@ -569,7 +575,7 @@ class SetEngine:
         if isinstance(step, NotConstraintComponent):
             for node in step.not_list:
                 other = _other(shape, node)
-                outcomes = self._outcomes(other, [v for vs in values.values() for v in vs], data, memo, answers)
+                outcomes = of(other)
                 for f, vs in values.items():
                     for v in vs:
                         if outcomes[v].conforms:
@@ -586,8 +592,7 @@ class SetEngine:
                 others = [_other(shape, m) for m in members]
                 if isinstance(step, OrConstraintComponent):
                     others = list(set(others))
-                everyone = [v for vs in values.values() for v in vs]
-                per_shape = [self._outcomes(o, everyone, data, memo, answers) for o in others]
+                per_shape = [of(o) for o in others]
                 for f, vs in values.items():
                     for v in vs:
                         passed = sum(1 for o in per_shape if o[v].conforms)
@@ -599,7 +604,7 @@ class SetEngine:
         if isinstance(step, QualifiedValueShapeConstraintComponent):
             for node in step.value_shapes:
                 other = _other(shape, node)
-                outcomes = self._outcomes(other, [v for vs in values.values() for v in vs], data, memo, answers)
+                outcomes = of(other)
                 for f, vs in values.items():
                     number = sum(1 for v in vs if outcomes[v].conforms)
                     if step.max_count is not None and number > step.max_count:
