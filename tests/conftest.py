@@ -9,6 +9,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,6 +37,28 @@ def _audit(event: str, args: tuple) -> None:
 
 
 sys.addaudithook(_audit)
+
+
+# Under pytest-xdist (``--dist loadfile``, pyproject.toml) each file runs whole in one worker; files that share a
+# costly session-scoped build run in the same worker, which then makes it once: the shape fixtures
+# (tests/fixture_runs.py) and the two releases of the store tests. (xdist's ``loadgroup`` cannot do it: it renames
+# items through ``item._nodeid``, which pytest 9.2 no longer reads.)
+_SHARED_WORKER = {"test_shapes.py": "shape-fixtures", "test_engines.py": "shape-fixtures",
+                  "test_publish.py": "store-releases", "test_publish_virtuoso.py": "store-releases"}
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile`` with the files of ``_SHARED_WORKER`` scheduled as one."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedFileScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            file = super()._split_scope(nodeid)
+            return _SHARED_WORKER.get(file.rsplit("/", 1)[-1], file)
+
+    return SharedFileScheduling(config, log)
 
 
 @pytest.fixture(scope="session")

@@ -8,23 +8,18 @@ smakg's set-based engine (validation.setbased, what ``smakg build`` runs) runs o
 pyshacl with no pin at all: the same conformance, the same results, and the same findings (every field smakg
 reports, messages and nested results included, counted).
 
-The fixtures are built and validated once per module, in ``SMAKG_TEST_JOBS`` processes.
+The fixtures are built once per test session for this file and test_shapes.py, in ``SMAKG_TEST_JOBS`` processes
+(``tests/fixture_runs.py``).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import shutil
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
-
 import pytest
 from conftest import ROOT
+from fixture_runs import fixture_runs, session_wants
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
-from test_shapes import CASES, PASSING, Mutation, copy_project
+from test_shapes import CASES, PASSING, Mutation
 
 from smakg.kb.build import build_graph
 from smakg.kb.vocab import COND, GENE, SMAKG, SRC
@@ -35,7 +30,6 @@ from smakg.qa.engines import (
     Result,
     Rudof,
     Run,
-    SetBased,
     compare,
     findings_differ,
     results_of,
@@ -75,46 +69,20 @@ KNOWN_DIFFERENCES: dict[str, tuple[tuple[bool, bool] | None, set[tuple[str, str,
 assert set(KNOWN_DIFFERENCES) <= set(FIXTURES), "a pinned difference names no fixture"
 
 
-_ENGINES: tuple[Pyshacl, Rudof, SetBased] | None = None
-
-
-def _engines() -> tuple[Pyshacl, Rudof, SetBased]:
-    global _ENGINES
-    if _ENGINES is None:
-        shapes = load_shapes(SHAPES).graph
-        _ENGINES = Pyshacl(shapes, STANDARD_SETTINGS), Rudof(shapes), SetBased(shapes, STANDARD_SETTINGS)
-    return _ENGINES
+@pytest.fixture(scope="module")
+def runs(request: pytest.FixtureRequest) -> dict[str, tuple[Run, Run, Run] | str]:
+    """The three engines' runs on every fixture a selected test of this module needs (or the error, as text),
+    built once for this module and test_shapes.py (tests/fixture_runs.py)."""
+    done = fixture_runs(session_wants(request.session.items))
+    return {name: run.engines for name, mutation in FIXTURES.items()
+            if (run := done.get(mutation)) is not None and run.engines is not None}
 
 
 def run_fixture(mutation: Mutation) -> tuple[Run, Run, Run] | str:
-    """Copy the project, apply the fixture's mutation, build, validate with the three engines."""
-    root = Path(tempfile.mkdtemp(prefix="smakg-engines-"))
-    try:
-        copy_project(root)
-        mutation.apply(root)
-        graph = build_graph(Project(root)).graph
-        first, second, third = _engines()
-        return first.validate(graph), second.validate(graph), third.validate(graph)
-    except Exception as exc:  # reported by the test of that fixture
-        return f"{type(exc).__name__}: {exc}"
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def runs(request: pytest.FixtureRequest) -> dict[str, tuple[Run, Run, Run] | str]:
-    wanted = [item.callspec.params["fixture"] for item in request.session.items
-              if getattr(item, "module", None) is request.module and "fixture" in getattr(
-                  getattr(item, "callspec", None), "params", {})]
-    names = list(dict.fromkeys(wanted))
-    jobs = max(1, min(int(os.environ.get("SMAKG_TEST_JOBS", os.cpu_count() or 1)), len(names)))
-    mutations = [FIXTURES[n] for n in names]
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(run_fixture, mutations))
-    else:
-        results = [run_fixture(m) for m in mutations]
-    return dict(zip(names, results, strict=True))
+    """The three engines' runs on one fixture (built once per session)."""
+    engines = fixture_runs([(mutation, False, True)])[mutation].engines
+    assert engines is not None
+    return engines
 
 
 def _keys(results: tuple[Result, ...]) -> set[tuple[str, str, str]]:
@@ -156,7 +124,9 @@ def test_fixtures_cover_every_case() -> None:
 
 def test_real_knowledge_base_conforms_in_both(runs: dict) -> None:
     """Both engines: no result at all on the real knowledge base (and the comparison ran, not skipped)."""
-    first, second, third = runs["real-kb"] if "real-kb" in runs else run_fixture(FIXTURES["real-kb"])
+    outcome = runs["real-kb"] if "real-kb" in runs else run_fixture(FIXTURES["real-kb"])
+    assert not isinstance(outcome, str), outcome
+    first, second, third = outcome
     assert first.conforms and second.conforms and third.conforms
     assert first.results == second.results == third.results == frozenset()
 

@@ -9,33 +9,28 @@ knowledge base and the templates the ``Add`` cases start from: all give no viola
 Adding a case is adding a line to ``CASES``. ``test_every_constraint_has_a_case`` reads ``shapes/*.ttl`` and
 fails when a constraint has no case, so a new constraint cannot go untested.
 
-A build takes about 2 s, so the builds of all selected cases run once per module, in parallel processes
-(``SMAKG_TEST_JOBS`` sets how many; 1 runs them in this process).
+The builds of all selected cases run once per test session, in parallel processes (``SMAKG_TEST_JOBS`` sets how
+many; 1 runs them in this process), and serve test_engines.py too (``tests/fixture_runs.py``).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 import shutil
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from fixture_runs import fixture_runs, session_wants
 from pyshacl.entrypoints import meta_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, SKOS
 
-from smakg.findings import VIOLATION, WARNING, Finding, Location
-from smakg.kb.build import build_graph
+from smakg.findings import VIOLATION, WARNING, Finding
 from smakg.kb.vocab import PREFIXES, SHP
-from smakg.project import Project
-from smakg.validation.run import validate_built
 from smakg.validation.shacl import load_shapes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -660,58 +655,20 @@ PASSING: list[tuple[str, Mutation]] = [
 
 
 # --------------------------------------------------------------------------------------------------------------
-# Running the builds: once per distinct mutation, in parallel processes.
-
-
-def _relative(finding: Finding, root: Path) -> Finding:
-    loc = finding.location
-    if loc is None or not Path(loc.file).is_absolute():
-        return finding
-    return replace(finding, location=Location(Path(loc.file).relative_to(root).as_posix(), loc.line))
-
-
-def run_case(mutation: Mutation, root: Path) -> list[Finding] | str:
-    """Copy the project to ``root``, mutate it, build and validate: the findings, or the error as text."""
-    try:
-        copy_project(root)
-        mutation.apply(root)
-        project = Project(root)
-        findings = validate_built(build_graph(project), project).findings
-    except Exception as exc:  # reported by the test that owns the mutation
-        return f"{type(exc).__name__}: {exc}"
-    return [_relative(f, root) for f in findings]
-
-
-def _jobs(count: int) -> int:
-    wanted = int(os.environ.get("SMAKG_TEST_JOBS", os.cpu_count() or 1))
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    return max(1, min(wanted, count)) if fork else 1
+# Running the builds: once per distinct mutation, shared with test_engines.py (tests/fixture_runs.py).
 
 
 @pytest.fixture(scope="module")
-def outcomes(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """The findings of every mutation that a selected test of this module needs."""
-    mutations: dict[Mutation, None] = {}
-    for item in request.session.items:
-        params = getattr(getattr(item, "callspec", None), "params", {})
-        if getattr(item, "module", None) is request.module:
-            if "case" in params:
-                mutations[params["case"].mutation] = None
-            if "mutation" in params:
-                mutations[params["mutation"]] = None
-    todo = list(mutations)
-    roots = [tmp_path_factory.mktemp("case") for _ in todo]
-    jobs = _jobs(len(todo))
-    if jobs == 1:
-        results = [run_case(m, r) for m, r in zip(todo, roots, strict=True)]
-    else:
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(run_case, todo, roots))
-    return dict(zip(todo, results, strict=True))
+def outcomes(request: pytest.FixtureRequest) -> dict:
+    """The findings (or the error, as text) of every mutation that a selected test of this module needs; the
+    first of the two modules to ask builds what both need."""
+    runs = fixture_runs(session_wants(request.session.items))
+    return {mutation: run.findings for mutation, run in runs.items() if run.findings is not None}
 
 
 def findings_of(outcomes: dict, mutation: Mutation) -> list[Finding]:
-    result = outcomes[mutation]
+    result = outcomes[mutation] if mutation in outcomes else fixture_runs([(mutation, True, False)])[mutation].findings
+    assert result is not None
     if isinstance(result, str):
         pytest.fail(f"the mutated project did not build: {result}")
     return result
