@@ -43,7 +43,7 @@ def child_smakg(folder: Path, jobs: int | None = None) -> dict[str, Any]:
     """One full build of the project at ``folder`` (all checks), timed per step, the exports made by ``jobs``
     processes (default: every core); writes ``folder/dist``."""
     start = time.perf_counter()
-    from smakg.export.registry import EXPORTS, Background, default_jobs, read_export_inputs, render_exports
+    from smakg.export.registry import EXPORTS, Background, read_export_inputs
     from smakg.files import write_release
     from smakg.kb.build import assemble
     from smakg.kb.load import discover, load_files
@@ -60,16 +60,15 @@ def child_smakg(folder: Path, jobs: int | None = None) -> dict[str, Any]:
     built = assemble(project, loaded)
     t["expand"] = time.perf_counter() - mark
     gc.freeze()  # as smakg build does once the graph is built (cli._settle)
-    background = Background(built.graph, project, inputs, jobs=jobs) if (jobs or default_jobs()) > 1 else None
-    outcome = validate_built(built, project, sources_dir=folder / "sources", table=project.identifiers, timings=t)
-    if outcome.violations:
-        raise SystemExit(f"{folder}: {outcome.violations} violations: the synthetic project should be valid")
-    mark = time.perf_counter()
-    if background:  # as smakg build does: the exports made in other processes while this one validated
+    # as smakg build does: the exports made in other processes while this one validates
+    with Background(built.graph, project, inputs, jobs=jobs) as background:
+        outcome = validate_built(built, project, sources_dir=folder / "sources", table=project.identifiers,
+                                 timings=t)
+        if outcome.violations:
+            raise SystemExit(f"{folder}: {outcome.violations} violations: the synthetic project should be valid")
+        mark = time.perf_counter()
         outputs = background.result(timings=t)
-    else:
-        outputs = render_exports(built.graph, project, inputs, timings=t, jobs=1)
-    t["export (wait)"] = time.perf_counter() - mark
+        t["export (wait)"] = time.perf_counter() - mark
     mark = time.perf_counter()
     write_release(outputs, project.dist, known=set(EXPORTS))  # as smakg build writes
     t["write"] = time.perf_counter() - mark

@@ -47,9 +47,11 @@ def main() -> int:
     set_difference = compare(runs["pyshacl"][0], runs["set"][0])
     set_findings = findings_differ(runs["pyshacl"][0], runs["set"][0])
     print("  pyshacl and set: identical results and findings" if not set_difference and not set_findings else
-          set_difference.describe("pyshacl", "set") + "\n" + set_findings)
+          "\n".join(t for t in (set_difference.describe("pyshacl", "set") if set_difference else "", set_findings)
+                    if t))
+    real_differs = bool(difference or set_difference or set_findings)
     if not args.fixtures:
-        return 1 if difference or set_difference or set_findings else 0
+        return 1 if real_differs else 0
 
     from test_shapes import CASES, PASSING, copy_project
 
@@ -81,7 +83,7 @@ def main() -> int:
         print(f"  {name}:\n    " + found.describe("pyshacl", "rudof").replace("\n", "\n    "))
     for name in set_differ:
         print(f"  {name}: pyshacl and set differ")
-    return 1 if set_differ else 0
+    return 1 if real_differs or set_differ else 0
 
 
 if __name__ == "__main__":

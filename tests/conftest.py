@@ -61,6 +61,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     return SharedFileScheduling(config, log)
 
 
+def build_jobs() -> int:
+    """Processes for a file's parallel builds: ``SMAKG_TEST_JOBS``, default every core smakg would use."""
+    from smakg.export.registry import default_jobs
+
+    return max(1, int(os.environ.get("SMAKG_TEST_JOBS", default_jobs())))
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

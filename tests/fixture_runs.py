@@ -5,8 +5,8 @@ line) and test_engines.py compares pyshacl, rudof and the set-based engine on th
 Each distinct mutation is copied, applied and built once, in ``SMAKG_TEST_JOBS`` forked processes (default: every
 core). The shapes and the set-based engine that smakg runs are made once, before the fork (no fixture changes the
 shapes: a mutation edits or adds a file under ``ontology/kb/``); the three compared engines once per process.
-Under pytest-xdist both files run in one worker (``conftest.py`` puts them in one ``xdist_group``), so the builds
-are shared there too; a file run alone builds only what its own tests need.
+Under pytest-xdist both files run in one worker (``conftest.py``'s scheduler gives them to the same one), so the
+builds are shared there too; a file run alone builds only what its own tests need.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from conftest import ROOT
+from conftest import ROOT, build_jobs
 
 from smakg.findings import Finding, Location
 from smakg.kb.build import build_graph
@@ -107,9 +107,7 @@ def run_one(job: tuple[Any, bool, bool]) -> FixtureRun:
 
 
 def _jobs(count: int) -> int:
-    wanted = int(os.environ.get("SMAKG_TEST_JOBS", os.cpu_count() or 1))
-    fork = "fork" in multiprocessing.get_all_start_methods()
-    return max(1, min(wanted, count)) if fork else 1
+    return min(build_jobs(), count) if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 def fixture_runs(wanted: Iterable[tuple[Any, bool, bool]]) -> dict[Any, FixtureRun]:
@@ -133,10 +131,9 @@ def fixture_runs(wanted: Iterable[tuple[Any, bool, bool]]) -> dict[Any, FixtureR
             with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
                 results = list(pool.map(run_one, todo))
         for (mutation, _, _), result in zip(todo, results, strict=True):
-            old = _DONE.get(mutation)
-            _DONE[mutation] = FixtureRun(
-                result.findings if result.findings is not None else (old.findings if old else None),
-                result.engines if result.engines is not None else (old.engines if old else None))
+            old = _DONE.get(mutation, FixtureRun(None, None))  # keep what an earlier call made
+            _DONE[mutation] = FixtureRun(old.findings if result.findings is None else result.findings,
+                                         old.engines if result.engines is None else result.engines)
     return _DONE
 
 

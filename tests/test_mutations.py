@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, TABLE, need_documents
+from conftest import ROOT, SEEDS, TABLE, build_jobs, need_documents
 from rdflib import Literal
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import URIRef
@@ -32,10 +32,6 @@ PYTHON_CHECKS = {"smakg:check/declared-iris", "smakg:check/quote-in-source", "sm
                  "smakg:check/claim-shape", "smakg:check/no-blank-nodes"}
 
 
-def _jobs() -> int:
-    return max(1, int(os.environ.get("SMAKG_TEST_JOBS", os.cpu_count() or 1)))
-
-
 QUOTE_KINDS = {k.name for k in KINDS if any(c.name == "smakg:check/quote-in-source" for c in k.expect)}
 
 
@@ -46,7 +42,7 @@ def report() -> Report:
     per_kind = int(os.environ.get("SMAKG_MUTANTS_PER_KIND", "1"))
     documents = SEEDS if SEEDS.is_dir() else None
     only = [] if documents else [k.name for k in KINDS if k.name not in QUOTE_KINDS]
-    result = run_project(ROOT, sources_dir=documents, table=TABLE, per_kind=per_kind, jobs=_jobs(), only=only,
+    result = run_project(ROOT, sources_dir=documents, table=TABLE, per_kind=per_kind, jobs=build_jobs(), only=only,
                          compare_engines=True)
     if out := os.environ.get("SMAKG_MUTATION_REPORT"):
         Path(out).write_text(result.text() + "\n", encoding="utf-8")

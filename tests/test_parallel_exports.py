@@ -29,7 +29,17 @@ def test_same_files_on_one_two_and_four_processes(graph: Any) -> None:
         assert render_exports(graph, Project(ROOT), jobs=jobs) == one
 
 
-def test_every_file_is_made_once_and_void_last() -> None:
+def test_no_process_to_be_had_makes_every_file_here(graph: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    one = render_exports(graph, Project(ROOT), jobs=1)
+
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert render_exports(graph, Project(ROOT), jobs=2) == one
+
+
+def test_every_file_but_void_is_shared_out_once() -> None:
     for jobs in (1, 2, 3, 8):
         groups = _share(jobs)
         made = [n for group in groups for n in group]

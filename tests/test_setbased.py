@@ -105,7 +105,6 @@ ex:Person a sh:NodeShape ; sh:targetClass ex:Person ;
      "$this ?p ?t }", True),
     ("SELECT $this ?n WHERE { { SELECT ?t (COUNT($this) AS ?n) WHERE { $this a ?t } GROUP BY ?t } $this a ?t }",
      False),
-    ("SELECT $this WHERE { ?s a ?t BIND (?s AS $this) }", False),
     ("SELECT $this ?x WHERE { $this a ?t BIND (?t AS ?x) }", True),
     ("SELECT $this ?o WHERE { $this <urn:p> ?o } LIMIT 1", False),
     ("SELECT $this WHERE { BIND (STRENDS(STR($this), 'bad') AS ?b) $this a ?c FILTER (?b) }", False),

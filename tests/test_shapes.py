@@ -667,8 +667,7 @@ def outcomes(request: pytest.FixtureRequest) -> dict:
 
 
 def findings_of(outcomes: dict, mutation: Mutation) -> list[Finding]:
-    result = outcomes[mutation] if mutation in outcomes else fixture_runs([(mutation, True, False)])[mutation].findings
-    assert result is not None
+    result = outcomes[mutation]
     if isinstance(result, str):
         pytest.fail(f"the mutated project did not build: {result}")
     return result

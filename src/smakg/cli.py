@@ -212,7 +212,7 @@ def build(
     """
 
     def body() -> int:
-        from smakg.export.registry import EXPORTS, Background, default_jobs, read_export_inputs, render_exports
+        from smakg.export.registry import EXPORTS, Background, read_export_inputs
         from smakg.files import write_release
         from smakg.kb.build import build_graph
         from smakg.report.text import summary, to_text
@@ -226,16 +226,9 @@ def build(
         built = build_graph(proj)
         _settle()
         sources = proj.sources_dir(sources_dir)
-        processes = default_jobs() if jobs is None else jobs
-        # On several cores the export files are made in other processes while this one validates; they are kept
-        # only if the graph conforms (and nothing is written otherwise).
-        background = None
-        if processes > 1 and hasattr(os, "fork"):
-            try:
-                background = Background(built.graph, proj, inputs, jobs=processes)
-            except OSError:  # no process to be had (memory, limits): the files are made here after validating
-                background = None
-        try:
+        # On several cores the export files are made in other processes while this one validates (on one, here
+        # after validating); they are kept only if the graph conforms (and nothing is written otherwise).
+        with Background(built.graph, proj, inputs, jobs=jobs) as background:
             _progress("validating…")
             outcome = validate_built(built, proj, sources_dir=sources, table=_table(proj, table), shacl=shacl)
             text = to_text(outcome, style=typer.style if sys.stdout.isatty() else None)
@@ -253,10 +246,7 @@ def build(
                 _err(f"nothing written to {target}/: fix the violations above" + (" and warnings" if strict else ""))
                 return EXIT_VIOLATIONS
             _progress(f"writing the release into {target}/…")
-            files = background.result() if background else render_exports(built.graph, proj, inputs, jobs=1)
-        finally:
-            if background:
-                background.cancel()
+            files = background.result()
         written = write_release(files, target, known=set(EXPORTS))
         checked = ", ".join(f"{k} {v}" for k, v in sorted(outcome.checked.items()))
         typer.echo(f"built {len(built.graph)} triples from {len(built.files)} files ({built.claims} claims)"

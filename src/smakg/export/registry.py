@@ -133,42 +133,40 @@ def render_exports(graph: Graph, project: Project, inputs: ExportInputs | None =
     """Every export file's name and text; ``timings``, when given, receives the seconds each file took
     (``export:<name>``), for benchmarks. ``jobs`` processes make them (default: every core; 1 in this process
     alone; more need ``os.fork``): the same texts whatever the number."""
-    job = Job(graph, project, inputs or read_export_inputs(project))
-    jobs = default_jobs() if jobs is None else jobs
-    children = None
-    groups = _share(jobs)
-    if jobs > 1 and hasattr(os, "fork"):
-        try:
-            children = _fork(job, groups[1:])
-        except OSError:  # no process to be had (memory, limits): all here
-            children = None
-    if children is not None:
-        try:
-            made, spent = _render(job, groups[0])
-            more, more_spent = _collect(children)
-        finally:
-            _kill(children)
-        made.update(more)
-        spent.update(more_spent)
-    else:
-        made, spent = _render(job, [n for n in EXPORTS if n != void.NAME])
-    return _finish(job, made, spent, timings)
+    with Background(graph, project, inputs or read_export_inputs(project), jobs=jobs, share_here=True) as exports:
+        return exports.result(timings)
 
 
 class Background:
-    """The export files made in other processes (every core) while this one does something else, such as
-    validating the graph; ``result`` waits for them, ``cancel`` (or leaving a ``with`` block early) stops them.
-    The texts are ``render_exports``'s."""
+    """The export files made in other processes (``jobs``, default every core) while this one does something
+    else, such as validating the graph; ``result`` waits for them, ``cancel`` (or leaving a ``with`` block early)
+    stops them. ``share_here``: this process makes one share itself, in ``result``. On one core, without
+    ``os.fork``, or when no process can be had, ``result`` makes every file here. The texts are the same."""
 
-    def __init__(self, graph: Graph, project: Project, inputs: ExportInputs, *, jobs: int | None = None) -> None:
+    def __init__(self, graph: Graph, project: Project, inputs: ExportInputs, *, jobs: int | None = None,
+                 share_here: bool = False) -> None:
         self.job = Job(graph, project, inputs)
-        self.children = _fork(self.job, _share(default_jobs() if jobs is None else jobs))
+        self.children: list[tuple[int, int]] = []
+        every = [n for n in EXPORTS if n != void.NAME]
+        groups = _share(default_jobs() if jobs is None else jobs)
+        if len(groups) == 1 or not hasattr(os, "fork"):
+            self.here, groups = every, []
+        else:
+            self.here = groups.pop(0) if share_here else []
+        if groups:
+            try:
+                self.children = _fork(self.job, groups)
+            except OSError:  # no process to be had (memory, limits): all here
+                self.here = every
 
     def result(self, timings: MutableMapping[str, float] | None = None) -> dict[str, str]:
         try:
-            made, spent = _collect(self.children)
+            made, spent = _render(self.job, self.here)
+            more, more_spent = _collect(self.children)
         finally:
             self.cancel()
+        made.update(more)
+        spent.update(more_spent)
         return _finish(self.job, made, spent, timings)
 
     def cancel(self) -> None:

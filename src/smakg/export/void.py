@@ -10,7 +10,6 @@ only here: the in-graph description (``describe``) cannot hold them without chan
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -19,7 +18,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, VOID, XSD
 from smakg.errors import DataError
 from smakg.kb.describe import partition_iri
 from smakg.kb.load import new_graph
-from smakg.kb.terms import Index, indexes, sorted_terms
+from smakg.kb.terms import indexes_or_built, sorted_terms
 from smakg.kb.turtle import serialize
 from smakg.kb.vocab import (
     BASE,
@@ -91,11 +90,7 @@ def _count(value: int) -> Literal:
 
 
 def _partitions(graph: Graph, out: Graph, ds: URIRef) -> None:
-    index = indexes(graph)
-    if index is None:
-        spo, pos, osp = _build_indexes(graph)
-    else:
-        spo, pos, osp = index
+    spo, pos, osp = indexes_or_built(graph)
     for cls, entities in pos.get(RDF.type, {}).items():
         part = partition_iri("class", cls)
         out.add((ds, VOID.classPartition, part))
@@ -116,16 +111,6 @@ def _partitions(graph: Graph, out: Graph, ds: URIRef) -> None:
     out.add((ds, VOID.properties, _count(len(pos))))
     out.add((ds, VOID.distinctSubjects, _count(len(spo))))
     out.add((ds, VOID.distinctObjects, _count(len(osp))))
-
-
-def _build_indexes(graph: Graph) -> tuple[Index, Index, Index]:
-    """The three indexes ``kb.terms.indexes`` reads from rdflib's store, made from the triples."""
-    spo: Index = defaultdict(lambda: defaultdict(dict))
-    pos: Index = defaultdict(lambda: defaultdict(dict))
-    osp: Index = defaultdict(lambda: defaultdict(dict))
-    for s, p, o in graph:
-        spo[s][p][o] = pos[p][o][s] = osp[o][s][p] = 1
-    return spo, pos, osp
 
 
 def _sources(graph: Graph, out: Graph, ds: URIRef) -> None:

@@ -21,18 +21,18 @@ def sorted_terms(nodes: Iterable[Node]) -> list[Identifier]:
     return sorted(cast("Iterable[Identifier]", nodes))
 
 
-def _index(graph: Graph) -> dict[Node, dict[Node, dict[Node, Any]]] | None:
+Index = dict[Node, dict[Node, dict[Node, Any]]]
+
+
+def _index(graph: Graph) -> Index | None:
     """rdflib's subject index of the graph's in-memory store, when the store holds this graph's triples only."""
     store = graph.store
     if type(store) is not Memory or type(graph) is not Graph:
         return None
-    spo: dict[Node, dict[Node, dict[Node, Any]]] | None = getattr(store, "_Memory__spo", None)
+    spo: Index | None = getattr(store, "_Memory__spo", None)
     if spo is None or sum(len(objects) for po in spo.values() for objects in po.values()) != len(graph):
         return None
     return spo
-
-
-Index = dict[Node, dict[Node, dict[Node, Any]]]
 
 
 def indexes(graph: Graph) -> tuple[Index, Index, Index] | None:
@@ -49,6 +49,21 @@ def indexes(graph: Graph) -> tuple[Index, Index, Index] | None:
             if not inner or not all(inner.values()):
                 return None
     return found
+
+
+def indexes_or_built(graph: Graph) -> tuple[Index, Index, Index]:
+    """``indexes(graph)``, or where the store cannot give them, the same three indexes made from the triples."""
+    found = indexes(graph)
+    if found is not None:
+        return found
+    spo: Index = {}
+    pos: Index = {}
+    osp: Index = {}
+    for s, p, o in graph:
+        spo.setdefault(s, {}).setdefault(p, {})[o] = 1
+        pos.setdefault(p, {}).setdefault(o, {})[s] = 1
+        osp.setdefault(o, {}).setdefault(s, {})[p] = 1
+    return spo, pos, osp
 
 
 def triples(graph: Graph) -> Iterator[Triple]:

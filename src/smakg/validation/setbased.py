@@ -57,7 +57,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Node
 
-from smakg.kb.terms import Index, indexes
+from smakg.kb.terms import indexes_or_built
 from smakg.kb.turtle import to_ntriples
 from smakg.kb.vocab import PROBE
 
@@ -220,18 +220,7 @@ class _Data:
 
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
-        found = indexes(graph)
-        self.spo: Index
-        self.pos: Index
-        self.osp: Index
-        if found is not None:
-            self.spo, self.pos, self.osp = found
-        else:
-            self.spo, self.pos, self.osp = {}, {}, {}
-            for s, p, o in graph:
-                self.spo.setdefault(s, {}).setdefault(p, {})[o] = 1
-                self.pos.setdefault(p, {}).setdefault(o, {})[s] = 1
-                self.osp.setdefault(o, {}).setdefault(s, {})[p] = 1
+        self.spo, self.pos, self.osp = indexes_or_built(graph)
         self._store: ox.Store | None = None
         self._exact: bool | None = None
 
