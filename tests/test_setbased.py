@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from pyshacl.errors import ReportableRuntimeError
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -202,3 +203,33 @@ def _without_blank_values(found: Counter[str]) -> list[str]:
     import re
 
     return [re.sub(r"value='_:[^']*'", "value='_:b'", f) for f, n in found.items() for _ in range(n)]
+
+
+WRONG_KIND = {
+    "property-to-a-node-shape": """ex:Thing a sh:NodeShape ; sh:targetClass ex:Thing ; sh:property ex:NotAProperty .
+ex:NotAProperty a sh:NodeShape ; sh:class ex:Other .
+""",
+    "node-to-a-property-shape": """ex:Thing a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:p ; sh:node ex:AProperty ] .
+ex:AProperty a sh:PropertyShape ; sh:path ex:q ; sh:minCount 1 .
+""",
+}
+
+
+@pytest.mark.parametrize("case", list(WRONG_KIND))
+def test_a_shape_of_the_wrong_kind_is_refused_by_both_engines_alike(tmp_path: Path, case: str) -> None:
+    """sh:property naming a node shape, sh:node naming a property shape: the set-based engine refuses them where
+    pyshacl does (while validating), and smakg says the same of both."""
+    (tmp_path / "wrong.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+                                        "@prefix ex: <http://example.org/> .\n" + WRONG_KIND[case], encoding="utf-8")
+    data = Graph().parse(data="@prefix ex: <http://example.org/> . ex:a a ex:Thing ; ex:p ex:b .", format="turtle")
+    engine = load_shapes(tmp_path).set_engine()
+    assert isinstance(engine, SetEngine)
+    with pytest.raises(ReportableRuntimeError, match="not a well-formed SHACL"):
+        engine.validate(data)
+    refusals = []
+    for name in ("set", "pyshacl"):
+        with pytest.raises(BadInputError) as refused:
+            run_shacl(data, load_shapes(tmp_path), {}, engine=name)
+        refusals.append(str(refused.value))
+    assert refusals[0] == refusals[1] and "wrong.ttl" in refusals[0]
